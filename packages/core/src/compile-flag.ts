@@ -1,0 +1,202 @@
+import { CompileError, withPathPrefix } from './compile-error.js';
+import { compileConditions, type SegmentResolver } from './conditions.js';
+import type { EvaluationContext, Flag, FlagType, JsonValue, Serve } from './model.js';
+import { type EvaluationResult, errorResult, makeResult, type Reason } from './result.js';
+import { compileRollout } from './rollout.js';
+
+export type FlagResult = EvaluationResult<JsonValue | undefined>;
+
+/** A flag ready to evaluate: every result it can return was built at compile time. */
+export interface CompiledFlag {
+  readonly key: string;
+  readonly type: FlagType;
+  evaluate(context: EvaluationContext): FlagResult;
+}
+
+/** Looks up the compiled prerequisite at evaluation time, so flags can be compiled in any order. */
+export type PrerequisiteResolver = (flagKey: string) => CompiledFlag;
+
+/** What a rule or the fallthrough serves: a result, or undefined when a rollout leaves the context out. */
+type CompiledServe = (context: EvaluationContext) => FlagResult | undefined;
+
+interface CompiledRule {
+  readonly matches: (context: EvaluationContext) => boolean;
+  readonly serve: CompiledServe;
+}
+
+interface CompiledPrerequisite {
+  readonly flag: string;
+  readonly variants: ReadonlySet<string>;
+}
+
+/**
+ * Compiles one flag for evaluation; never throws. A flag that cannot be compiled (a CompileError, or a
+ * shape no validation would pass) answers ERROR / MALFORMED_FLAG, and the rest of the snapshot keeps
+ * working. Its kill switch still works: a disabled flag serves its off variant whenever that variant
+ * exists, because turning a flag off must never depend on the rest of its configuration being sound.
+ */
+export function compileFlag(
+  flag: Flag,
+  segments: SegmentResolver,
+  prerequisites: PrerequisiteResolver,
+  prerequisiteProblem?: CompileError,
+): CompiledFlag {
+  try {
+    const variantResult = variantResults(flag);
+    const off = variantResult(flag.offVariant, 'OFF', ['offVariant']);
+    if (!flag.enabled) return constant(flag, off);
+    if (prerequisiteProblem) return malformed(flag);
+    return compileEnabledFlag(flag, segments, prerequisites, variantResult);
+  } catch {
+    return malformed(flag);
+  }
+}
+
+/** Throws the CompileError of the first problem in the flag's configuration, whether it is on or off. */
+export function checkFlag(flag: Flag, segments: SegmentResolver): void {
+  const variantResult = variantResults(flag);
+  variantResult(flag.offVariant, 'OFF', ['offVariant']);
+  compileEnabledFlag(
+    flag,
+    segments,
+    () => {
+      throw new Error('checkFlag never evaluates');
+    },
+    variantResult,
+  );
+}
+
+function compileEnabledFlag(
+  flag: Flag,
+  segments: SegmentResolver,
+  resolvePrerequisite: PrerequisiteResolver,
+  variantResult: VariantResultFactory,
+): CompiledFlag {
+  const prerequisiteFailed = variantResult(flag.offVariant, 'PREREQUISITE_FAILED', ['offVariant']);
+  const prerequisites: CompiledPrerequisite[] = (flag.prerequisites ?? []).map((prerequisite) => ({
+    flag: prerequisite.flag,
+    variants: new Set(prerequisite.variants),
+  }));
+  const targets = new Map<string, FlagResult>();
+  (flag.targets ?? []).forEach((target, index) => {
+    const result = variantResult(target.variant, 'TARGET_MATCH', ['targets', index, 'variant']);
+    for (const key of target.keys) if (!targets.has(key)) targets.set(key, result);
+  });
+  const rules: CompiledRule[] = (flag.rules ?? []).map((rule, index) => {
+    try {
+      return {
+        matches: compileConditions(rule.conditions, segments),
+        serve: compileServe(flag, rule.serve, variantResult, rule.id),
+      };
+    } catch (error) {
+      throw withPathPrefix(error, 'rules', index);
+    }
+  });
+  const fallthrough = compileServe(flag, flag.fallthrough, variantResult);
+  // A fallthrough rollout that cannot bucket the context serves the off variant: never exposed by chance.
+  const unbucketable = variantResult(flag.offVariant, 'DEFAULT', ['offVariant']);
+
+  return {
+    key: flag.key,
+    type: flag.type,
+    evaluate(context) {
+      for (let i = 0; i < prerequisites.length; i++) {
+        const prerequisite = prerequisites[i]!;
+        const served = resolvePrerequisite(prerequisite.flag).evaluate(context);
+        if (!servesNormally(served.reason) || !prerequisite.variants.has(served.variant!))
+          return prerequisiteFailed;
+      }
+      if (targets.size > 0 && typeof context.key === 'string') {
+        const targeted = targets.get(context.key);
+        if (targeted !== undefined) return targeted;
+      }
+      for (let i = 0; i < rules.length; i++) {
+        const rule = rules[i]!;
+        if (!rule.matches(context)) continue;
+        const served = rule.serve(context);
+        if (served !== undefined) return served;
+      }
+      return fallthrough(context) ?? unbucketable;
+    },
+  };
+}
+
+/** A prerequisite holds only if its flag is on, its own prerequisites hold, and it evaluated cleanly. */
+function servesNormally(reason: Reason): boolean {
+  return reason !== 'OFF' && reason !== 'PREREQUISITE_FAILED' && reason !== 'ERROR';
+}
+
+function compileServe(
+  flag: Flag,
+  serve: Serve,
+  variantResult: VariantResultFactory,
+  ruleId?: string,
+): CompiledServe {
+  const inRule = ruleId !== undefined;
+  if ((serve.variant === undefined) === (serve.rollout === undefined)) {
+    throw new CompileError(
+      'serve exactly one of `variant` or `rollout`',
+      inRule ? ['serve'] : ['fallthrough'],
+    );
+  }
+  if (serve.variant !== undefined) {
+    const result = inRule
+      ? variantResult(serve.variant, 'RULE_MATCH', ['serve', 'variant'], ruleId)
+      : variantResult(serve.variant, 'FALLTHROUGH', ['fallthrough', 'variant']);
+    return () => result;
+  }
+  const rollout = serve.rollout!;
+  const at = inRule ? ['serve', 'rollout'] : ['fallthrough', 'rollout'];
+  const results = rollout.variants.map((weighted, index) =>
+    variantResult(weighted.variant, 'SPLIT', [...at, 'variants', index, 'variant'], ruleId),
+  );
+  let pick: (context: EvaluationContext) => number;
+  try {
+    pick = compileRollout(rollout, flag.key, !inRule);
+  } catch (error) {
+    throw withPathPrefix(error, ...at);
+  }
+  return (context) => {
+    const index = pick(context);
+    return index < 0 ? undefined : results[index];
+  };
+}
+
+type VariantResultFactory = (
+  variantKey: string,
+  reason: Reason,
+  path: (string | number)[],
+  ruleId?: string,
+) => FlagResult;
+
+/** Results are frozen and shared: evaluation returns them without allocating. */
+function variantResults(flag: Flag): VariantResultFactory {
+  const values = new Map<string, JsonValue>();
+  flag.variants.forEach((variant, index) => {
+    if (values.has(variant.key)) throw new CompileError('duplicate variant key', ['variants', index, 'key']);
+    if (!valueFitsType(variant.value, flag.type)) {
+      throw new CompileError(`value does not fit the flag type ${flag.type}`, ['variants', index, 'value']);
+    }
+    values.set(variant.key, variant.value);
+  });
+  return (variantKey, reason, path, ruleId) => {
+    if (!values.has(variantKey))
+      throw new CompileError(`unknown variant ${JSON.stringify(variantKey)}`, path);
+    return makeResult(values.get(variantKey), variantKey, reason, ruleId);
+  };
+}
+
+/** A json flag's variants may hold any JSON value; the other types hold exactly that JavaScript type. */
+export function valueFitsType(value: unknown, type: FlagType): boolean {
+  if (type === 'json') return value !== undefined;
+  if (type === 'number') return typeof value === 'number' && Number.isFinite(value);
+  return typeof value === type;
+}
+
+function constant(flag: Flag, result: FlagResult): CompiledFlag {
+  return { key: flag.key, type: flag.type, evaluate: () => result };
+}
+
+function malformed(flag: Flag): CompiledFlag {
+  return constant(flag, errorResult('MALFORMED_FLAG', undefined));
+}

@@ -1,0 +1,48 @@
+export { CompileError } from './compile-error.js';
+export { compileSnapshot, Evaluator } from './evaluator.js';
+export { BUCKETS, bucket, murmur3 } from './hash.js';
+export type {
+  Condition,
+  ConditionValue,
+  EvaluationContext,
+  Flag,
+  FlagType,
+  JsonValue,
+  Operator,
+  Prerequisite,
+  Rollout,
+  Rule,
+  Segment,
+  SegmentRule,
+  Serve,
+  Snapshot,
+  Target,
+  Variant,
+  WeightedVariant,
+} from './model.js';
+export { BUCKETING_VERSION, FLAG_KEY_PATTERN, OPERATORS, TOTAL_WEIGHT } from './model.js';
+export type { ErrorCode, EvaluationResult, Reason } from './result.js';
+export { MAX_PREREQUISITE_DEPTH } from './result.js';
+export { compareSemver, parseSemver, type Semver } from './semver.js';
+export { toEpochMillis } from './timestamps.js';
+export {
+  type IssuePath,
+  LIMITS,
+  type ValidationIssue,
+  validateFlag,
+  validateSegment,
+  validateSnapshot,
+} from './validate.js';
+export {
+  type AckMessage,
+  applyPatch,
+  type ClientMessage,
+  type ErrorMessage,
+  type GoawayMessage,
+  type HeartbeatMessage,
+  type HelloMessage,
+  type PatchMessage,
+  type ServerMessage,
+  type SnapshotMessage,
+  VersionGapError,
+} from './wire.js';

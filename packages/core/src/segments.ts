@@ -1,0 +1,65 @@
+import { CompileError, withPathPrefix } from './compile-error.js';
+import { compileConditions, type Predicate, type SegmentResolver } from './conditions.js';
+import type { Segment } from './model.js';
+
+/**
+ * Membership of an audience: a context whose `key` is included is in; otherwise one whose key is excluded
+ * is out; otherwise it is in when any rule's conditions all hold. Segment rules may not use `inSegment`:
+ * audiences do not nest, which keeps membership one flat test with no cycles to detect.
+ */
+export function compileSegment(segment: Segment): Predicate {
+  const included = new Set(segment.included ?? []);
+  const excluded = new Set(segment.excluded ?? []);
+  const rules = (segment.rules ?? []).map((rule, index) => {
+    try {
+      return compileConditions(rule.conditions, refuseNestedSegments);
+    } catch (error) {
+      throw withPathPrefix(error, 'rules', index, 'conditions');
+    }
+  });
+  return (context) => {
+    const key = context.key;
+    if (typeof key === 'string') {
+      if (included.has(key)) return true;
+      if (excluded.has(key)) return false;
+    }
+    for (let i = 0; i < rules.length; i++) if (rules[i]!(context)) return true;
+    return false;
+  };
+}
+
+const refuseNestedSegments: SegmentResolver = () => {
+  throw new CompileError('segment rules cannot use inSegment', ['operator']);
+};
+
+/**
+ * Resolves segment keys to compiled membership tests, compiling each segment once, on first use. A
+ * missing or broken segment throws, so the flag that refers to it is reported as MALFORMED_FLAG.
+ */
+export function segmentResolver(segments: readonly Segment[]): SegmentResolver {
+  const definitions = new Map(segments.map((segment) => [segment.key, segment]));
+  const compiled = new Map<string, Predicate | CompileError>();
+  return (key) => {
+    let entry = compiled.get(key);
+    if (entry === undefined) {
+      const definition = definitions.get(key);
+      entry =
+        definition === undefined
+          ? new CompileError(`unknown segment ${JSON.stringify(key)}`)
+          : tryCompile(definition);
+      compiled.set(key, entry);
+    }
+    if (entry instanceof CompileError) throw new CompileError(entry.message, ['values']);
+    return entry;
+  };
+}
+
+function tryCompile(segment: Segment): Predicate | CompileError {
+  try {
+    return compileSegment(segment);
+  } catch (error) {
+    if (error instanceof CompileError)
+      return new CompileError(`segment ${JSON.stringify(segment.key)}: ${error.message}`);
+    return new CompileError(`segment ${JSON.stringify(segment.key)} is malformed`);
+  }
+}

@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * One run for the whole workspace. Workspace packages resolve to their TypeScript sources, so tests never
+ * depend on a stale build; the build itself is checked separately by `pnpm build` in .ci/run.
+ */
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@unveil/core': fromRoot('./packages/core/src/index.ts'),
+    },
+  },
+  test: {
+    projects: [
+      { extends: true, test: { name: 'core', include: ['packages/core/test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          include: ['services/server/test/**/*.test.ts'],
+          // Integration tests share one database server; a file gets its own database or schema.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      { extends: true, test: { name: 'e2e', include: ['test/**/*.test.ts'], exclude: ['test/bench/**'] } },
+    ],
+  },
+});
