@@ -9,7 +9,11 @@ export type AttributeReader = (context: EvaluationContext) => unknown;
  * anything but a plain object yields undefined, so arrays are not indexed by pointers.
  */
 export function compileAttributeReader(attribute: string): AttributeReader {
-  if (!attribute.startsWith('/')) return (context) => readOwn(context, attribute);
+  if (!attribute.startsWith('/')) {
+    return inheritedFromObject(attribute)
+      ? (context) => readOwn(context, attribute)
+      : (context) => (context as Record<string, unknown>)[attribute];
+  }
   const steps = attribute
     .slice(1)
     .split('/')
@@ -24,7 +28,15 @@ export function compileAttributeReader(attribute: string): AttributeReader {
   };
 }
 
-/** Own properties only: a context attribute named `constructor` or `__proto__` must not reach Object.prototype. */
+/**
+ * A context attribute named like a member of Object.prototype (`constructor`, `toString`, `__proto__`…)
+ * must not find that member. Only such names pay for an own-property check; the rest read directly,
+ * which is what keeps attribute access fast.
+ */
+function inheritedFromObject(name: string): boolean {
+  return name in Object.prototype;
+}
+
 function readOwn(target: Record<string, unknown>, name: string): unknown {
   return Object.hasOwn(target, name) ? target[name] : undefined;
 }

@@ -1,6 +1,7 @@
 import { CompileError, withPathPrefix } from './compile-error.js';
 import { compileConditions, type SegmentResolver } from './conditions.js';
 import type { EvaluationContext, Flag, FlagType, JsonValue, Serve } from './model.js';
+import type { PrerequisiteProblem } from './prerequisites.js';
 import { type EvaluationResult, errorResult, makeResult, type Reason } from './result.js';
 import { compileRollout } from './rollout.js';
 
@@ -39,16 +40,16 @@ export function compileFlag(
   flag: Flag,
   segments: SegmentResolver,
   prerequisites: PrerequisiteResolver,
-  prerequisiteProblem?: CompileError,
+  prerequisiteProblem?: PrerequisiteProblem,
 ): CompiledFlag {
   try {
     const variantResult = variantResults(flag);
     const off = variantResult(flag.offVariant, 'OFF', ['offVariant']);
     if (!flag.enabled) return constant(flag, off);
-    if (prerequisiteProblem) return malformed(flag);
+    if (prerequisiteProblem) return malformedFlag(flag);
     return compileEnabledFlag(flag, segments, prerequisites, variantResult);
   } catch {
-    return malformed(flag);
+    return malformedFlag(flag);
   }
 }
 
@@ -193,10 +194,11 @@ export function valueFitsType(value: unknown, type: FlagType): boolean {
   return typeof value === type;
 }
 
-function constant(flag: Flag, result: FlagResult): CompiledFlag {
+function constant(flag: Pick<Flag, 'key' | 'type'>, result: FlagResult): CompiledFlag {
   return { key: flag.key, type: flag.type, evaluate: () => result };
 }
 
-function malformed(flag: Flag): CompiledFlag {
+/** The evaluator of a flag that cannot be evaluated: ERROR / MALFORMED_FLAG for every context. */
+export function malformedFlag(flag: Pick<Flag, 'key' | 'type'>): CompiledFlag {
   return constant(flag, errorResult('MALFORMED_FLAG', undefined));
 }

@@ -129,6 +129,11 @@ function numberTest(values: readonly ConditionValue[], compare: (value: number, 
   const operands = operandsOfType(values, 'a finite number', (value) =>
     typeof value === 'number' && Number.isFinite(value) ? value : undefined,
   );
+  if (operands.length === 1) {
+    const operand = operands[0]!;
+    // NaN compares false with everything, so it needs no test of its own here.
+    return (value: unknown): boolean => typeof value === 'number' && compare(value, operand);
+  }
   return (value: unknown): boolean => {
     if (typeof value !== 'number' || Number.isNaN(value)) return false;
     for (let i = 0; i < operands.length; i++) if (compare(value, operands[i]!)) return true;

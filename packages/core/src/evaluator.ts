@@ -1,8 +1,9 @@
-import { type CompiledFlag, compileFlag, type FlagResult } from './compile-flag.js';
-import type { EvaluationContext, Flag, FlagType, JsonValue, Snapshot } from './model.js';
+import { type CompiledFlag, compileFlag, type FlagResult, malformedFlag } from './compile-flag.js';
+import type { EvaluationContext, Flag, FlagType, JsonValue, Segment, Snapshot } from './model.js';
 import { findPrerequisiteProblems } from './prerequisites.js';
 import { type ErrorCode, type EvaluationResult, errorResult } from './result.js';
 import { segmentResolver } from './segments.js';
+import { flagShapeIssues, segmentShapeIssues } from './validate.js';
 
 /** Context used when a caller passes something that is not an object (null, a string, an array…). */
 const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
@@ -18,17 +19,26 @@ export class Evaluator {
   readonly #flags: Map<string, CompiledFlag>;
 
   constructor(snapshot: Snapshot) {
-    this.version = snapshot.version;
-    const definitions = new Map<string, Flag>();
-    for (const flag of arrayOrEmpty(snapshot.flags))
-      if (typeof flag?.key === 'string') definitions.set(flag.key, flag);
-    const problems = findPrerequisiteProblems(definitions);
-    const segments = segmentResolver(arrayOrEmpty(snapshot.segments).filter((segment) => segment != null));
-    this.#flags = new Map();
-    const resolvePrerequisite = (key: string): CompiledFlag => this.#flags.get(key)!;
-    for (const [key, flag] of definitions) {
-      this.#flags.set(key, compileFlag(flag, segments, resolvePrerequisite, problems.get(key)));
+    const { version, flags, segments } = (isRecord(snapshot) ? snapshot : {}) as Partial<Snapshot>;
+    this.version = Number.isSafeInteger(version) ? (version as number) : 0;
+    // The snapshot may come off the wire: only flags and segments of a sound shape are compiled; a flag
+    // of any other shape answers MALFORMED_FLAG (when it has a key to be asked by) and harms no other.
+    const sound = new Map<string, Flag>();
+    const unsound = new Map<string, Flag>();
+    for (const flag of arrayOrEmpty(flags)) {
+      if (!isRecord(flag) || typeof flag.key !== 'string') continue;
+      (flagShapeIssues(flag).length === 0 ? sound : unsound).set(flag.key, flag as unknown as Flag);
     }
+    const problems = findPrerequisiteProblems(sound);
+    const resolveSegment = segmentResolver(
+      arrayOrEmpty(segments).filter((segment) => segmentShapeIssues(segment).length === 0) as Segment[],
+    );
+    const resolvePrerequisite = (key: string): CompiledFlag => this.#flags.get(key)!;
+    this.#flags = new Map();
+    for (const [key, flag] of sound) {
+      this.#flags.set(key, compileFlag(flag, resolveSegment, resolvePrerequisite, problems.get(key)));
+    }
+    for (const [key, flag] of unsound) if (!sound.has(key)) this.#flags.set(key, malformedFlag(flag));
   }
 
   /** Keys of every flag in the snapshot. */
@@ -131,6 +141,10 @@ function asContext(context: unknown): EvaluationContext {
   return context !== null && typeof context === 'object' ? (context as EvaluationContext) : EMPTY_CONTEXT;
 }
 
-function arrayOrEmpty<T>(items: readonly T[] | undefined): readonly T[] {
+function arrayOrEmpty(items: unknown): readonly unknown[] {
   return Array.isArray(items) ? items : [];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }

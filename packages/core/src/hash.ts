@@ -20,12 +20,7 @@ function pushByte(byte: number): void {
   pending |= byte << (pendingCount << 3);
   length++;
   if (++pendingCount === 4) {
-    let k1 = Math.imul(pending, C1);
-    k1 = (k1 << 15) | (k1 >>> 17);
-    k1 = Math.imul(k1, C2);
-    h1 ^= k1;
-    h1 = (h1 << 13) | (h1 >>> 19);
-    h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
+    h1 = mixBlock(h1, pending);
     pending = 0;
     pendingCount = 0;
   }
@@ -70,20 +65,7 @@ function pushReplacementCharacter(): void {
 }
 
 function finish(): number {
-  let h = h1;
-  if (pendingCount > 0) {
-    let k1 = Math.imul(pending, C1);
-    k1 = (k1 << 15) | (k1 >>> 17);
-    k1 = Math.imul(k1, C2);
-    h ^= k1;
-  }
-  h ^= length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return finalize(h1, pending, pendingCount, length, UINT32_RANGE);
 }
 
 function reset(seed: number): void {
@@ -118,14 +100,86 @@ export function hashPrefix(salt: string): HashPrefix {
 /** Number of buckets: one bucket is 0.001 % of contexts. */
 export const BUCKETS = 100_000;
 
-/** murmur3(`${salt}:${value}`) mod 100000, with the salt's part of the hash precomputed. */
+/**
+ * murmur3(`${salt}:${value}`) mod 100000, with the salt's part of the hash precomputed. The common case —
+ * an ASCII value — runs in local variables, four characters per block; the first character outside ASCII
+ * sends the whole value down the general UTF-8 path.
+ */
 export function bucketFromPrefix(prefix: HashPrefix, value: string): number {
+  const n = value.length;
+  let h = prefix.h1;
+  let k = prefix.pending;
+  let filled = prefix.pendingCount;
+  let i = 0;
+  if (filled !== 0) {
+    for (; filled < 4 && i < n; filled++, i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) return bucketFromPrefixUtf8(prefix, value);
+      k |= c << (filled << 3);
+    }
+    if (filled === 4) {
+      h = mixBlock(h, k);
+      k = 0;
+      filled = 0;
+    }
+  }
+  // When a block is still incomplete here, the value is used up and this loop and the next do nothing.
+  const blocksEnd = i + ((n - i) & ~3);
+  for (; i < blocksEnd; i += 4) {
+    const c0 = value.charCodeAt(i);
+    const c1 = value.charCodeAt(i + 1);
+    const c2 = value.charCodeAt(i + 2);
+    const c3 = value.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) >= 0x80) return bucketFromPrefixUtf8(prefix, value);
+    h = mixBlock(h, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
+  }
+  for (; i < n; i++, filled++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x80) return bucketFromPrefixUtf8(prefix, value);
+    k |= c << (filled << 3);
+  }
+  return finalize(h, k, filled, prefix.length + n, BUCKETS);
+}
+
+function mixBlock(h: number, block: number): number {
+  let k1 = Math.imul(block, C1);
+  k1 = (k1 << 15) | (k1 >>> 17);
+  k1 = Math.imul(k1, C2);
+  h ^= k1;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+const UINT32_RANGE = 2 ** 32;
+
+/**
+ * Tail bytes, length, and the final avalanche; returns the unsigned hash mod `modulus`. The modulus is
+ * taken here, not by the caller, because a uint32 ≥ 2^30 returned across a call that V8 does not inline
+ * is boxed (a heap allocation per evaluation); a bucket below 100000 never is.
+ */
+function finalize(h: number, tail: number, tailCount: number, byteLength: number, modulus: number): number {
+  if (tailCount > 0) {
+    let k1 = Math.imul(tail, C1);
+    k1 = (k1 << 15) | (k1 >>> 17);
+    k1 = Math.imul(k1, C2);
+    h ^= k1;
+  }
+  h ^= byteLength;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) % modulus;
+}
+
+function bucketFromPrefixUtf8(prefix: HashPrefix, value: string): number {
   h1 = prefix.h1;
   pending = prefix.pending;
   pendingCount = prefix.pendingCount;
   length = prefix.length;
   pushString(value);
-  return finish() % BUCKETS;
+  return finalize(h1, pending, pendingCount, length, BUCKETS);
 }
 
 /** The bucket (0 … 99999) of `value` under `salt`, as design.md §4 defines it. */

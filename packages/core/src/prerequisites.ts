@@ -1,4 +1,3 @@
-import { CompileError } from './compile-error.js';
 import type { Flag } from './model.js';
 import { MAX_PREREQUISITE_DEPTH } from './result.js';
 
@@ -7,8 +6,8 @@ import { MAX_PREREQUISITE_DEPTH } from './result.js';
  * deeper than MAX_PREREQUISITE_DEPTH, or dependence on such a flag. Iterative depth-first search, so a
  * chain of any length cannot overflow the stack here, and evaluation never recurses deeper than the cap.
  */
-export function findPrerequisiteProblems(flags: ReadonlyMap<string, Flag>): Map<string, CompileError> {
-  const problems = new Map<string, CompileError>();
+export function findPrerequisiteProblems(flags: ReadonlyMap<string, Flag>): Map<string, PrerequisiteProblem> {
+  const problems = new Map<string, PrerequisiteProblem>();
   const depth = new Map<string, number>();
   const onPath = new Set<string>();
 
@@ -59,12 +58,18 @@ export function findPrerequisiteProblems(flags: ReadonlyMap<string, Flag>): Map<
   return problems;
 }
 
+/** A plain record, not an Error: a long broken chain yields one per flag, and stack traces cost. */
+export interface PrerequisiteProblem {
+  readonly message: string;
+  readonly path: readonly (string | number)[];
+}
+
 /** Keeps the first problem found for a flag: it is the root cause the others follow from. */
 function fail(
-  problems: Map<string, CompileError>,
+  problems: Map<string, PrerequisiteProblem>,
   key: string,
   message: string,
   path: (string | number)[],
-): void {
-  if (!problems.has(key)) problems.set(key, new CompileError(message, path));
+) {
+  if (!problems.has(key)) problems.set(key, { message, path });
 }

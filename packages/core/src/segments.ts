@@ -17,11 +17,12 @@ export function compileSegment(segment: Segment): Predicate {
       throw withPathPrefix(error, 'rules', index, 'conditions');
     }
   });
+  const hasExclusions = excluded.size > 0;
   return (context) => {
     const key = context.key;
     if (typeof key === 'string') {
       if (included.has(key)) return true;
-      if (excluded.has(key)) return false;
+      if (hasExclusions && excluded.has(key)) return false;
     }
     for (let i = 0; i < rules.length; i++) if (rules[i]!(context)) return true;
     return false;

@@ -37,8 +37,7 @@ export function validateFlag(
   flag: unknown,
   environment: { flags?: readonly Flag[]; segments?: readonly Segment[] } = {},
 ): ValidationIssue[] {
-  const issues: Issues = [];
-  checkFlagShape(flag, [], issues);
+  const issues = flagShapeIssues(flag);
   if (issues.length > 0) return issues;
   const valid = flag as Flag;
   checkFlagMeaning(valid, segmentResolver(environment.segments ?? []), [], issues);
@@ -51,8 +50,7 @@ export function validateFlag(
 
 /** Checks one segment's shape and that its rules compile. */
 export function validateSegment(segment: unknown): ValidationIssue[] {
-  const issues: Issues = [];
-  checkSegmentShape(segment, [], issues);
+  const issues = segmentShapeIssues(segment);
   if (issues.length === 0) {
     const key = (segment as Segment).key;
     catchCompileError(() => segmentResolver([segment as Segment])(key), [], issues);
@@ -119,6 +117,20 @@ function checkUniqueKeys(items: readonly { key: string }[], path: IssuePath, iss
       issues.push({ path: [...path, index, 'key'], message: `duplicate key ${item.key}` });
     seen.add(item.key);
   });
+}
+
+/** Shape problems of one flag (no cross-references): what the compiler checks before trusting a flag. */
+export function flagShapeIssues(flag: unknown): ValidationIssue[] {
+  const issues: Issues = [];
+  checkFlagShape(flag, [], issues);
+  return issues;
+}
+
+/** Shape problems of one segment (see flagShapeIssues). */
+export function segmentShapeIssues(segment: unknown): ValidationIssue[] {
+  const issues: Issues = [];
+  checkSegmentShape(segment, [], issues);
+  return issues;
 }
 
 // ---- shapes --------------------------------------------------------------------------------------------
