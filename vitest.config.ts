@@ -17,7 +17,10 @@ export default defineConfig({
     // CI reads the JSON report to print its one-line "N passed, N failed" summary (.ci/summarize.mjs).
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/out/vitest.json' }]] : ['default'],
     projects: [
-      { extends: true, test: { name: 'core', include: ['packages/*/test/**/*.test.ts'], testTimeout: 30_000 } },
+      {
+        extends: true,
+        test: { name: 'core', include: ['packages/*/test/**/*.test.ts'], testTimeout: 30_000 },
+      },
       {
         extends: true,
         test: {

@@ -10,7 +10,9 @@ if (!path || !existsSync(path)) {
 const report = JSON.parse(readFileSync(path, 'utf8'));
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 // A suite that failed to load counts as a failure even though none of its tests ran.
-const failedSuites = (report.testResults ?? []).filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
+const failedSuites = (report.testResults ?? []).filter(
+  (file) => file.status === 'failed' && file.assertionResults.length === 0,
+).length;
 const failed = report.numFailedTests + failedSuites;
 console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 if (report.numTotalTests === 0) process.exit(1);

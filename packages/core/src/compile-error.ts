@@ -17,3 +17,12 @@ export class CompileError extends Error {
 export function withPathPrefix(error: unknown, ...prefix: (string | number)[]): unknown {
   return error instanceof CompileError ? new CompileError(error.message, [...prefix, ...error.path]) : error;
 }
+
+/**
+ * Why a flag cannot be evaluated, found before compiling it (its shape, its prerequisites). A plain
+ * record, not an Error: a long broken chain yields one per flag, and stack traces cost.
+ */
+export interface ConfigProblem {
+  readonly message: string;
+  readonly path: readonly (string | number)[];
+}

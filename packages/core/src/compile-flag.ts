@@ -1,7 +1,6 @@
-import { CompileError, withPathPrefix } from './compile-error.js';
+import { CompileError, type ConfigProblem, withPathPrefix } from './compile-error.js';
 import { compileConditions, type SegmentResolver } from './conditions.js';
-import type { EvaluationContext, Flag, FlagType, JsonValue, Serve } from './model.js';
-import type { PrerequisiteProblem } from './prerequisites.js';
+import type { EvaluationContext, Flag, FlagType, JsonValue, Serve, Variant } from './model.js';
 import { type EvaluationResult, errorResult, makeResult, type Reason } from './result.js';
 import { compileRollout } from './rollout.js';
 
@@ -31,26 +30,39 @@ interface CompiledPrerequisite {
 }
 
 /**
- * Compiles one flag for evaluation; never throws. A flag that cannot be compiled (a CompileError, or a
- * shape no validation would pass) answers ERROR / MALFORMED_FLAG, and the rest of the snapshot keeps
- * working. Its kill switch still works: a disabled flag serves its off variant whenever that variant
- * exists, because turning a flag off must never depend on the rest of its configuration being sound.
+ * Compiles one flag for evaluation; never throws. A flag that cannot be compiled — a CompileError, a
+ * `problem` found beforehand (its shape, its prerequisites) — answers ERROR / MALFORMED_FLAG, and the
+ * rest of the snapshot keeps working. Its kill switch still works: a disabled flag serves its off
+ * variant whenever that variant exists and fits the flag type, because turning a flag off must never
+ * depend on the rest of its configuration being sound.
  */
 export function compileFlag(
   flag: Flag,
   segments: SegmentResolver,
   prerequisites: PrerequisiteResolver,
-  prerequisiteProblem?: PrerequisiteProblem,
+  problem?: ConfigProblem,
 ): CompiledFlag {
+  if (flag.enabled === false) {
+    const off = killSwitchResult(flag);
+    return off ? constant(flag, off) : malformedFlag(flag);
+  }
+  if (problem) return malformedFlag(flag);
   try {
-    const variantResult = variantResults(flag);
-    const off = variantResult(flag.offVariant, 'OFF', ['offVariant']);
-    if (!flag.enabled) return constant(flag, off);
-    if (prerequisiteProblem) return malformedFlag(flag);
-    return compileEnabledFlag(flag, segments, prerequisites, variantResult);
+    return compileEnabledFlag(flag, segments, prerequisites, variantResults(flag));
   } catch {
     return malformedFlag(flag);
   }
+}
+
+/** The OFF result, read leniently: only the off variant itself must be sound. */
+function killSwitchResult(flag: Flag): FlagResult | undefined {
+  if (!Array.isArray(flag.variants)) return undefined;
+  const off = (flag.variants as unknown[]).find(
+    (variant): variant is Variant =>
+      typeof variant === 'object' && variant !== null && (variant as Variant).key === flag.offVariant,
+  );
+  if (off === undefined || !valueFitsType(off.value, flag.type)) return undefined;
+  return makeResult(off.value, off.key, 'OFF');
 }
 
 /** Throws the CompileError of the first problem in the flag's configuration, whether it is on or off. */
@@ -104,8 +116,10 @@ function compileEnabledFlag(
       for (let i = 0; i < prerequisites.length; i++) {
         const prerequisite = prerequisites[i]!;
         const served = resolvePrerequisite(prerequisite.flag).evaluate(context);
-        if (!servesNormally(served.reason) || !prerequisite.variants.has(served.variant!))
+        if (served.reason === 'ERROR') return served; // a malformed prerequisite makes this flag malformed too
+        if (!servesNormally(served.reason) || !prerequisite.variants.has(served.variant!)) {
           return prerequisiteFailed;
+        }
       }
       if (targets.size > 0 && typeof context.key === 'string') {
         const targeted = targets.get(context.key);
@@ -122,9 +136,9 @@ function compileEnabledFlag(
   };
 }
 
-/** A prerequisite holds only if its flag is on, its own prerequisites hold, and it evaluated cleanly. */
+/** A prerequisite holds only if its flag is on and its own prerequisites hold. */
 function servesNormally(reason: Reason): boolean {
-  return reason !== 'OFF' && reason !== 'PREREQUISITE_FAILED' && reason !== 'ERROR';
+  return reason !== 'OFF' && reason !== 'PREREQUISITE_FAILED';
 }
 
 function compileServe(
@@ -199,6 +213,6 @@ function constant(flag: Pick<Flag, 'key' | 'type'>, result: FlagResult): Compile
 }
 
 /** The evaluator of a flag that cannot be evaluated: ERROR / MALFORMED_FLAG for every context. */
-export function malformedFlag(flag: Pick<Flag, 'key' | 'type'>): CompiledFlag {
+function malformedFlag(flag: Pick<Flag, 'key' | 'type'>): CompiledFlag {
   return constant(flag, errorResult('MALFORMED_FLAG', undefined));
 }

@@ -46,6 +46,7 @@ export function compileCondition(condition: Condition, segments: SegmentResolver
       if (typeof key !== 'string') throw new CompileError('segment keys must be strings', ['values', index]);
       return segments(key);
     });
+    if (members.length === 1 && !negate) return members[0]!;
     return (context) => {
       for (let i = 0; i < members.length; i++) if (members[i]!(context)) return !negate;
       return negate;
@@ -62,14 +63,16 @@ export function compileCondition(condition: Condition, segments: SegmentResolver
   return (context) => {
     const value = read(context);
     if (value === undefined || value === null) return false;
-    if (!Array.isArray(value)) return test(value) !== negate;
-    for (let i = 0; i < value.length; i++) {
-      const element: unknown = value[i];
-      if (element !== undefined && element !== null && !Array.isArray(element) && test(element))
-        return !negate;
-    }
-    return negate;
+    return (Array.isArray(value) ? anyElementPasses(value, test) : test(value)) !== negate;
   };
+}
+
+function anyElementPasses(values: readonly unknown[], test: ValueTest): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const element = values[i];
+    if (element !== undefined && element !== null && !Array.isArray(element) && test(element)) return true;
+  }
+  return false;
 }
 
 function compileValueTest(operator: Condition['operator'], values: readonly ConditionValue[]): ValueTest {

@@ -1,4 +1,5 @@
-import { type CompiledFlag, compileFlag, type FlagResult, malformedFlag } from './compile-flag.js';
+import type { ConfigProblem } from './compile-error.js';
+import { type CompiledFlag, compileFlag, type FlagResult } from './compile-flag.js';
 import type { EvaluationContext, Flag, FlagType, JsonValue, Segment, Snapshot } from './model.js';
 import { findPrerequisiteProblems } from './prerequisites.js';
 import { type ErrorCode, type EvaluationResult, errorResult } from './result.js';
@@ -21,24 +22,29 @@ export class Evaluator {
   constructor(snapshot: Snapshot) {
     const { version, flags, segments } = (isRecord(snapshot) ? snapshot : {}) as Partial<Snapshot>;
     this.version = Number.isSafeInteger(version) ? (version as number) : 0;
-    // The snapshot may come off the wire: only flags and segments of a sound shape are compiled; a flag
-    // of any other shape answers MALFORMED_FLAG (when it has a key to be asked by) and harms no other.
-    const sound = new Map<string, Flag>();
-    const unsound = new Map<string, Flag>();
+    // The snapshot may come off the wire: a flag of unsound shape answers MALFORMED_FLAG (its kill switch
+    // aside) and harms no other. Fields this version does not know are fine: newer servers may add some.
+    const definitions = new Map<string, Flag>();
+    const problems = new Map<string, ConfigProblem>();
     for (const flag of arrayOrEmpty(flags)) {
       if (!isRecord(flag) || typeof flag.key !== 'string') continue;
-      (flagShapeIssues(flag).length === 0 ? sound : unsound).set(flag.key, flag as unknown as Flag);
+      definitions.set(flag.key, flag as unknown as Flag);
+      const [issue] = flagShapeIssues(flag, { allowUnknownFields: true });
+      if (issue) problems.set(flag.key, issue);
+      else problems.delete(flag.key);
     }
-    const problems = findPrerequisiteProblems(sound);
+    const sound = new Map([...definitions].filter(([key]) => !problems.has(key)));
+    for (const [key, problem] of findPrerequisiteProblems(sound)) problems.set(key, problem);
     const resolveSegment = segmentResolver(
-      arrayOrEmpty(segments).filter((segment) => segmentShapeIssues(segment).length === 0) as Segment[],
+      arrayOrEmpty(segments).filter(
+        (segment) => segmentShapeIssues(segment, { allowUnknownFields: true }).length === 0,
+      ) as Segment[],
     );
     const resolvePrerequisite = (key: string): CompiledFlag => this.#flags.get(key)!;
     this.#flags = new Map();
-    for (const [key, flag] of sound) {
+    for (const [key, flag] of definitions) {
       this.#flags.set(key, compileFlag(flag, resolveSegment, resolvePrerequisite, problems.get(key)));
     }
-    for (const [key, flag] of unsound) if (!sound.has(key)) this.#flags.set(key, malformedFlag(flag));
   }
 
   /** Keys of every flag in the snapshot. */

@@ -1,3 +1,4 @@
+import type { ConfigProblem } from './compile-error.js';
 import type { Flag } from './model.js';
 import { MAX_PREREQUISITE_DEPTH } from './result.js';
 
@@ -6,8 +7,8 @@ import { MAX_PREREQUISITE_DEPTH } from './result.js';
  * deeper than MAX_PREREQUISITE_DEPTH, or dependence on such a flag. Iterative depth-first search, so a
  * chain of any length cannot overflow the stack here, and evaluation never recurses deeper than the cap.
  */
-export function findPrerequisiteProblems(flags: ReadonlyMap<string, Flag>): Map<string, PrerequisiteProblem> {
-  const problems = new Map<string, PrerequisiteProblem>();
+export function findPrerequisiteProblems(flags: ReadonlyMap<string, Flag>): Map<string, ConfigProblem> {
+  const problems = new Map<string, ConfigProblem>();
   const depth = new Map<string, number>();
   const onPath = new Set<string>();
 
@@ -58,18 +59,7 @@ export function findPrerequisiteProblems(flags: ReadonlyMap<string, Flag>): Map<
   return problems;
 }
 
-/** A plain record, not an Error: a long broken chain yields one per flag, and stack traces cost. */
-export interface PrerequisiteProblem {
-  readonly message: string;
-  readonly path: readonly (string | number)[];
-}
-
 /** Keeps the first problem found for a flag: it is the root cause the others follow from. */
-function fail(
-  problems: Map<string, PrerequisiteProblem>,
-  key: string,
-  message: string,
-  path: (string | number)[],
-) {
+function fail(problems: Map<string, ConfigProblem>, key: string, message: string, path: (string | number)[]) {
   if (!problems.has(key)) problems.set(key, { message, path });
 }

@@ -24,7 +24,21 @@ export const LIMITS = Object.freeze({
   stringLength: 4_096,
 });
 
-type Issues = ValidationIssue[];
+/**
+ * Collects issues. `allowUnknownFields` is for reading configurations off the wire: an SDK must accept
+ * fields a newer server added, while the server refuses fields it does not know.
+ */
+type Issues = ValidationIssue[] & { allowUnknownFields?: boolean };
+
+export interface ShapeOptions {
+  allowUnknownFields?: boolean;
+}
+
+function collector(options: ShapeOptions = {}): Issues {
+  const issues: Issues = [];
+  if (options.allowUnknownFields) issues.allowUnknownFields = true;
+  return issues;
+}
 type Record_ = Record<string, unknown>;
 
 /**
@@ -120,17 +134,17 @@ function checkUniqueKeys(items: readonly { key: string }[], path: IssuePath, iss
 }
 
 /** Shape problems of one flag (no cross-references): what the compiler checks before trusting a flag. */
-export function flagShapeIssues(flag: unknown): ValidationIssue[] {
-  const issues: Issues = [];
+export function flagShapeIssues(flag: unknown, options?: ShapeOptions): ValidationIssue[] {
+  const issues = collector(options);
   checkFlagShape(flag, [], issues);
-  return issues;
+  return [...issues];
 }
 
 /** Shape problems of one segment (see flagShapeIssues). */
-export function segmentShapeIssues(segment: unknown): ValidationIssue[] {
-  const issues: Issues = [];
+export function segmentShapeIssues(segment: unknown, options?: ShapeOptions): ValidationIssue[] {
+  const issues = collector(options);
   checkSegmentShape(segment, [], issues);
-  return issues;
+  return [...issues];
 }
 
 // ---- shapes --------------------------------------------------------------------------------------------
@@ -272,6 +286,7 @@ function isRecord(value: unknown): value is Record_ {
 }
 
 function allowOnly(value: Record_, allowed: readonly string[], path: IssuePath, issues: Issues): void {
+  if (issues.allowUnknownFields) return;
   for (const field of Object.keys(value)) {
     if (!allowed.includes(field)) issues.push({ path: [...path, field], message: 'unknown field' });
   }
