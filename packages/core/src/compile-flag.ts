@@ -3,6 +3,7 @@ import { compileConditions, type SegmentResolver } from './conditions.js';
 import type { EvaluationContext, Flag, FlagType, JsonValue, Serve, Variant } from './model.js';
 import { type EvaluationResult, errorResult, makeResult, type Reason } from './result.js';
 import { compileRollout } from './rollout.js';
+import { plainTargetingKey, type TargetingKeyReader } from './targeting-key.js';
 
 export type FlagResult = EvaluationResult<JsonValue | undefined>;
 
@@ -36,19 +37,21 @@ interface CompiledPrerequisite {
  * variant whenever that variant exists and fits the flag type, because turning a flag off must never
  * depend on the rest of its configuration being sound.
  */
-export function compileFlag(
-  flag: Flag,
-  segments: SegmentResolver,
-  prerequisites: PrerequisiteResolver,
-  problem?: ConfigProblem,
-): CompiledFlag {
+/** What a flag is compiled against: the rest of its snapshot. */
+export interface CompileScope {
+  readonly segments: SegmentResolver;
+  readonly prerequisite: PrerequisiteResolver;
+  readonly targetingKey: TargetingKeyReader;
+}
+
+export function compileFlag(flag: Flag, scope: CompileScope, problem?: ConfigProblem): CompiledFlag {
   if (flag.enabled === false) {
     const off = killSwitchResult(flag);
     return off ? constant(flag, off) : malformedFlag(flag);
   }
   if (problem) return malformedFlag(flag);
   try {
-    return compileEnabledFlag(flag, segments, prerequisites, variantResults(flag));
+    return compileEnabledFlag(flag, scope, variantResults(flag));
   } catch {
     return malformedFlag(flag);
   }
@@ -69,22 +72,18 @@ function killSwitchResult(flag: Flag): FlagResult | undefined {
 export function checkFlag(flag: Flag, segments: SegmentResolver): void {
   const variantResult = variantResults(flag);
   variantResult(flag.offVariant, 'OFF', ['offVariant']);
-  compileEnabledFlag(
-    flag,
-    segments,
-    () => {
-      throw new Error('checkFlag never evaluates');
-    },
-    variantResult,
-  );
+  const prerequisite = () => {
+    throw new Error('checkFlag never evaluates');
+  };
+  compileEnabledFlag(flag, { segments, prerequisite, targetingKey: plainTargetingKey }, variantResult);
 }
 
 function compileEnabledFlag(
   flag: Flag,
-  segments: SegmentResolver,
-  resolvePrerequisite: PrerequisiteResolver,
+  scope: CompileScope,
   variantResult: VariantResultFactory,
 ): CompiledFlag {
+  const { segments, prerequisite: resolvePrerequisite, targetingKey } = scope;
   const prerequisiteFailed = variantResult(flag.offVariant, 'PREREQUISITE_FAILED', ['offVariant']);
   const prerequisites: CompiledPrerequisite[] = (flag.prerequisites ?? []).map((prerequisite) => ({
     flag: prerequisite.flag,
@@ -121,8 +120,9 @@ function compileEnabledFlag(
           return prerequisiteFailed;
         }
       }
-      if (targets.size > 0 && typeof context.key === 'string') {
-        const targeted = targets.get(context.key);
+      if (targets.size > 0) {
+        const key = targetingKey(context);
+        const targeted = key === undefined ? undefined : targets.get(key);
         if (targeted !== undefined) return targeted;
       }
       for (let i = 0; i < rules.length; i++) {

@@ -1,9 +1,10 @@
 import type { ConfigProblem } from './compile-error.js';
-import { type CompiledFlag, compileFlag, type FlagResult } from './compile-flag.js';
+import { type CompiledFlag, type CompileScope, compileFlag, type FlagResult } from './compile-flag.js';
 import type { EvaluationContext, Flag, FlagType, JsonValue, Segment, Snapshot } from './model.js';
 import { findPrerequisiteProblems } from './prerequisites.js';
 import { type ErrorCode, type EvaluationResult, errorResult } from './result.js';
 import { segmentResolver } from './segments.js';
+import { hashedTargetingKey, plainTargetingKey } from './targeting-key.js';
 import { flagShapeIssues, segmentShapeIssues } from './validate.js';
 
 /** Context used when a caller passes something that is not an object (null, a string, an array…). */
@@ -20,7 +21,9 @@ export class Evaluator {
   readonly #flags: Map<string, CompiledFlag>;
 
   constructor(snapshot: Snapshot) {
-    const { version, flags, segments } = (isRecord(snapshot) ? snapshot : {}) as Partial<Snapshot>;
+    const { version, flags, segments, keyHashSalt } = (
+      isRecord(snapshot) ? snapshot : {}
+    ) as Partial<Snapshot>;
     this.version = Number.isSafeInteger(version) ? (version as number) : 0;
     // The snapshot may come off the wire: a flag of unsound shape answers MALFORMED_FLAG (its kill switch
     // aside) and harms no other. Fields this version does not know are fine: newer servers may add some.
@@ -35,16 +38,20 @@ export class Evaluator {
     }
     const sound = new Map([...definitions].filter(([key]) => !problems.has(key)));
     for (const [key, problem] of findPrerequisiteProblems(sound)) problems.set(key, problem);
-    const resolveSegment = segmentResolver(
-      arrayOrEmpty(segments).filter(
-        (segment) => segmentShapeIssues(segment, { allowUnknownFields: true }).length === 0,
-      ) as Segment[],
-    );
-    const resolvePrerequisite = (key: string): CompiledFlag => this.#flags.get(key)!;
+    const targetingKey =
+      typeof keyHashSalt === 'string' ? hashedTargetingKey(keyHashSalt) : plainTargetingKey;
+    const scope: CompileScope = {
+      segments: segmentResolver(
+        arrayOrEmpty(segments).filter(
+          (segment) => segmentShapeIssues(segment, { allowUnknownFields: true }).length === 0,
+        ) as Segment[],
+        targetingKey,
+      ),
+      prerequisite: (key) => this.#flags.get(key)!,
+      targetingKey,
+    };
     this.#flags = new Map();
-    for (const [key, flag] of definitions) {
-      this.#flags.set(key, compileFlag(flag, resolveSegment, resolvePrerequisite, problems.get(key)));
-    }
+    for (const [key, flag] of definitions) this.#flags.set(key, compileFlag(flag, scope, problems.get(key)));
   }
 
   /** Keys of every flag in the snapshot. */

@@ -24,6 +24,7 @@ export { BUCKETING_VERSION, FLAG_KEY_PATTERN, OPERATORS, TOTAL_WEIGHT } from './
 export type { ErrorCode, EvaluationResult, Reason } from './result.js';
 export { MAX_PREREQUISITE_DEPTH } from './result.js';
 export { compareSemver, parseSemver, type Semver } from './semver.js';
+export { hashTargetingKey } from './targeting-key.js';
 export { toEpochMillis } from './timestamps.js';
 export {
   type IssuePath,
@@ -38,11 +39,14 @@ export {
   applyPatch,
   type ClientMessage,
   type ErrorMessage,
+  type EventsBatch,
+  type ExposureCount,
   type GoawayMessage,
   type HeartbeatMessage,
   type HelloMessage,
   type PatchMessage,
   type ServerMessage,
   type SnapshotMessage,
+  type TrackedEvent,
   VersionGapError,
 } from './wire.js';

@@ -162,6 +162,12 @@ export interface Snapshot {
   environment?: string;
   version: number;
   bucketingVersion?: number;
+  /**
+   * Set in client-safe snapshots (what browser SDKs receive): every string in `targets[].keys` and in
+   * segments' `included` / `excluded` is then `hashTargetingKey(keyHashSalt, key)`, never a key, and the
+   * evaluator hashes the context key the same way before looking it up.
+   */
+  keyHashSalt?: string;
   flags: Flag[];
   segments: Segment[];
 }

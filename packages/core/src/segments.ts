@@ -1,13 +1,17 @@
 import { CompileError, withPathPrefix } from './compile-error.js';
 import { compileConditions, type Predicate, type SegmentResolver } from './conditions.js';
 import type { Segment } from './model.js';
+import { plainTargetingKey, type TargetingKeyReader } from './targeting-key.js';
 
 /**
  * Membership of an audience: a context whose `key` is included is in; otherwise one whose key is excluded
  * is out; otherwise it is in when any rule's conditions all hold. Segment rules may not use `inSegment`:
  * audiences do not nest, which keeps membership one flat test with no cycles to detect.
  */
-export function compileSegment(segment: Segment): Predicate {
+export function compileSegment(
+  segment: Segment,
+  targetingKey: TargetingKeyReader = plainTargetingKey,
+): Predicate {
   const included = new Set(segment.included ?? []);
   const excluded = new Set(segment.excluded ?? []);
   const rules = (segment.rules ?? []).map((rule, index) => {
@@ -19,8 +23,8 @@ export function compileSegment(segment: Segment): Predicate {
   });
   const hasExclusions = excluded.size > 0;
   return (context) => {
-    const key = context.key;
-    if (typeof key === 'string') {
+    const key = targetingKey(context);
+    if (key !== undefined) {
       if (included.has(key)) return true;
       if (hasExclusions && excluded.has(key)) return false;
     }
@@ -37,7 +41,10 @@ const refuseNestedSegments: SegmentResolver = () => {
  * Resolves segment keys to compiled membership tests, compiling each segment once, on first use. A
  * missing or broken segment throws, so the flag that refers to it is reported as MALFORMED_FLAG.
  */
-export function segmentResolver(segments: readonly Segment[]): SegmentResolver {
+export function segmentResolver(
+  segments: readonly Segment[],
+  targetingKey: TargetingKeyReader = plainTargetingKey,
+): SegmentResolver {
   const definitions = new Map(segments.map((segment) => [segment.key, segment]));
   const compiled = new Map<string, Predicate | CompileError>();
   return (key) => {
@@ -47,7 +54,7 @@ export function segmentResolver(segments: readonly Segment[]): SegmentResolver {
       entry =
         definition === undefined
           ? new CompileError(`unknown segment ${JSON.stringify(key)}`)
-          : tryCompile(definition);
+          : tryCompile(definition, targetingKey);
       compiled.set(key, entry);
     }
     if (entry instanceof CompileError) throw new CompileError(entry.message, ['values']);
@@ -55,9 +62,9 @@ export function segmentResolver(segments: readonly Segment[]): SegmentResolver {
   };
 }
 
-function tryCompile(segment: Segment): Predicate | CompileError {
+function tryCompile(segment: Segment, targetingKey: TargetingKeyReader): Predicate | CompileError {
   try {
-    return compileSegment(segment);
+    return compileSegment(segment, targetingKey);
   } catch (error) {
     if (error instanceof CompileError)
       return new CompileError(`segment ${JSON.stringify(segment.key)}: ${error.message}`);

@@ -76,7 +76,13 @@ export function validateSegment(segment: unknown): ValidationIssue[] {
 export function validateSnapshot(snapshot: unknown): ValidationIssue[] {
   const issues: Issues = [];
   if (!isRecord(snapshot)) return [{ path: [], message: 'must be an object' }];
-  allowOnly(snapshot, ['environment', 'version', 'bucketingVersion', 'flags', 'segments'], [], issues);
+  allowOnly(
+    snapshot,
+    ['environment', 'version', 'bucketingVersion', 'keyHashSalt', 'flags', 'segments'],
+    [],
+    issues,
+  );
+  optional(snapshot, 'keyHashSalt', [], issues, checkString);
   optional(snapshot, 'environment', [], issues, checkString);
   required(snapshot, 'version', [], issues, checkNonNegativeInteger);
   optional(snapshot, 'bucketingVersion', [], issues, (value, path) => {

@@ -24,10 +24,12 @@ export interface PatchMessage {
   removedSegments: string[];
 }
 
+/** Sent every `intervalMs` while nothing else is: a client that hears nothing for 2 intervals reconnects. */
 export interface HeartbeatMessage {
   type: 'heartbeat';
   /** Server time, epoch milliseconds. */
   at: number;
+  intervalMs: number;
 }
 
 /** The server is going away: reconnect after about `retryAfterMs` (plus jitter), to any instance. */
@@ -92,4 +94,36 @@ function replaceByKey<T extends { key: string }>(
   for (const key of removed) byKey.delete(key);
   for (const item of changed) byKey.set(item.key, item);
   return [...byKey.values()];
+}
+
+/**
+ * `POST /sdk/v1/events`: what an SDK observed since its last flush. Exposures are counted in the SDK
+ * (one entry per flag and variant); tracked events are sent one by one with the context key, so the
+ * server can tell — by bucketing, which is deterministic — whether that context was exposed to a release.
+ */
+export interface EventsBatch {
+  sdk: { name: string; version: string };
+  app?: { version?: string; build?: string };
+  /** The window the counts cover, epoch milliseconds. */
+  from: number;
+  to: number;
+  exposures: ExposureCount[];
+  tracked: TrackedEvent[];
+  /** Events the SDK dropped since its last flush because its buffer was full. */
+  dropped?: number;
+}
+
+export interface ExposureCount {
+  flag: string;
+  variant: string;
+  count: number;
+}
+
+export interface TrackedEvent {
+  event: string;
+  /** The context's targeting key, if it had one. */
+  key?: string;
+  value?: number;
+  /** Epoch milliseconds. */
+  at: number;
 }

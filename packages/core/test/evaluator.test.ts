@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileSnapshot } from '../src/evaluator.js';
 import type { Flag } from '../src/model.js';
 import { MAX_PREREQUISITE_DEPTH } from '../src/result.js';
+import { hashTargetingKey } from '../src/targeting-key.js';
 import { booleanFlag } from './fixtures.js';
 
 const compile = (...flags: Flag[]) => compileSnapshot({ version: 7, flags, segments: [] });
@@ -151,5 +152,35 @@ describe('contexts', () => {
     );
     expect(evaluator.getBoolean('proto', true, {})).toBe(false);
     expect(evaluator.getBoolean('proto', false, { constructor: 'x' })).toBe(true);
+  });
+});
+
+describe('client-safe snapshots', () => {
+  it('match hashed target and segment lists against the hashed context key', () => {
+    const salt = 'env-salt';
+    const flag = booleanFlag('hashed', {
+      fallthrough: { variant: 'off' },
+      targets: [{ variant: 'on', keys: [hashTargetingKey(salt, 'alice')] }],
+      rules: [
+        {
+          id: 'beta',
+          conditions: [{ attribute: 'key', operator: 'inSegment', values: ['beta'] }],
+          serve: { variant: 'on' },
+        },
+      ],
+    });
+    const segments = [{ key: 'beta', included: [hashTargetingKey(salt, 'bob')] }];
+    const hashed = compileSnapshot({ version: 1, keyHashSalt: salt, flags: [flag], segments });
+    expect(hashed.evaluate('hashed', { key: 'alice' }).reason).toBe('TARGET_MATCH');
+    expect(hashed.evaluate('hashed', { key: 'bob' }).ruleId).toBe('beta');
+    expect(hashed.evaluate('hashed', { key: 'carol' }).reason).toBe('FALLTHROUGH');
+    // Without the salt the same lists are just opaque strings: nobody's key matches them.
+    const plain = compileSnapshot({ version: 1, flags: [flag], segments });
+    expect(plain.evaluate('hashed', { key: 'alice' }).reason).toBe('FALLTHROUGH');
+  });
+
+  it('hash keys to 16 hex digits that depend on the salt', () => {
+    expect(hashTargetingKey('a', 'user-1')).toMatch(/^[0-9a-f]{16}$/);
+    expect(hashTargetingKey('a', 'user-1')).not.toBe(hashTargetingKey('b', 'user-1'));
   });
 });

@@ -10,7 +10,7 @@
  * Counted repetition is expanded into copies, so the program size is what bounds the matcher's work
  * per input character; it is computed up front and capped at {@link MAX_PROGRAM_SIZE}.
  */
-import type { Ranges } from './char-set.js';
+import { normalizeRanges, type Ranges } from './char-set.js';
 import type { Assertion, RegexNode } from './parse.js';
 
 /** Largest program (in instructions ≈ NFA states) a pattern may expand to. */
@@ -41,6 +41,14 @@ export interface Program {
   readonly setRanges: Int32Array;
   /** Every match must start at position 0, so the matcher can stop as soon as no thread survives. */
   readonly anchoredStart: boolean;
+  /**
+   * A set holding the first code point of every possible match, or -1 if there is none to use (the
+   * pattern is anchored or can match without consuming anything). When no thread is alive, the matcher
+   * skips ahead to the next code point in this set instead of restarting the NFA at every position.
+   */
+  readonly firstSet: number;
+  /** Whether `\b` / `\B` occur, i.e. whether the matcher must track word boundaries. */
+  readonly usesWordBoundary: boolean;
 }
 
 export type ProgramResult = { ok: true; program: Program } | { ok: false; error: string };
@@ -213,6 +221,11 @@ class Emitter {
 
   finish(anchoredStart: boolean): Program {
     if (this.length !== this.ops.length) throw new Error('regex compiler: program size mismatch');
+    const firstSet = anchoredStart ? -1 : this.firstSet();
+    let usesWordBoundary = false;
+    for (const op of this.ops) {
+      if (op === OP_ASSERT_WORD_BOUNDARY || op === OP_ASSERT_NOT_WORD_BOUNDARY) usesWordBoundary = true;
+    }
     const setCount = this.sets.length;
     const asciiBits = new Uint32Array(setCount * 4);
     const setRangeStart = new Int32Array(setCount + 1);
@@ -242,6 +255,49 @@ class Emitter {
       setRangeStart,
       setRanges,
       anchoredStart,
+      firstSet,
+      usesWordBoundary,
     };
+  }
+
+  /**
+   * Interns the union of what the consuming states reachable from pc 0 accept — treating every
+   * assertion as passable, which over-approximates and so stays sound as a filter — or returns -1 if
+   * MATCH is reachable without consuming (a match can then start anywhere).
+   */
+  private firstSet(): number {
+    const ranges: number[] = [];
+    const seen = new Uint8Array(this.length);
+    const pending = [0];
+    seen[0] = 1;
+    const visit = (pc: number): void => {
+      if (seen[pc] === 0) {
+        seen[pc] = 1;
+        pending.push(pc);
+      }
+    };
+    for (let pc = pending.pop(); pc !== undefined; pc = pending.pop()) {
+      const arg = this.arg1[pc]!;
+      switch (this.ops[pc]) {
+        case OP_MATCH:
+          return -1;
+        case OP_CHAR:
+          ranges.push(arg, arg);
+          break;
+        case OP_SET:
+          ranges.push(...this.sets[arg]!);
+          break;
+        case OP_JUMP:
+          visit(arg);
+          break;
+        case OP_SPLIT:
+          visit(arg);
+          visit(this.arg2[pc]!);
+          break;
+        default: // assertions
+          visit(pc + 1);
+      }
+    }
+    return this.internSet(normalizeRanges(ranges));
   }
 }

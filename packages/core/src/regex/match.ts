@@ -28,20 +28,20 @@ const OP_ASSERT_NOT_WORD_BOUNDARY = op.OP_ASSERT_NOT_WORD_BOUNDARY;
 const OP_MATCH = op.OP_MATCH;
 
 // Facts about the current position that the assertions need, packed into one small integer.
-const AT_START = 1;
-const AT_END = 2;
-const AT_WORD_BOUNDARY = 4;
+export const AT_START = 1;
+export const AT_END = 2;
+export const AT_WORD_BOUNDARY = 4;
 
 /** Marks are Int32; restart the generations (with one clear) long before they could overflow. */
 const MAX_GENERATION = 0x7fff_fff0;
 
 /** ASCII `[0-9A-Z_a-z]`: `\b`'s notion of a word character without the `i` flag. */
-function isWordChar(c: number): boolean {
+export function isWordChar(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
 }
 
 /** The code point at `pos` (a surrogate pair is one code point, a lone surrogate is itself). */
-function codePointAt(input: string, pos: number, length: number): number {
+export function codePointAt(input: string, pos: number, length: number): number {
   const unit = input.charCodeAt(pos);
   if (unit >= 0xd800 && unit <= 0xdbff && pos + 1 < length) {
     const low = input.charCodeAt(pos + 1);
@@ -58,6 +58,8 @@ export class NfaMatcher {
   private readonly setRangeStart: Int32Array;
   private readonly setRanges: Int32Array;
   private readonly anchoredStart: boolean;
+  private readonly firstSet: number;
+  private readonly usesWordBoundary: boolean;
   private readonly maxInputLength: number;
 
   /** Scratch lists of the consuming states (CHAR / SET pcs) alive at the current and next position. */
@@ -77,6 +79,8 @@ export class NfaMatcher {
     this.setRangeStart = program.setRangeStart;
     this.setRanges = program.setRanges;
     this.anchoredStart = program.anchoredStart;
+    this.firstSet = program.firstSet;
+    this.usesWordBoundary = program.usesWordBoundary;
     this.maxInputLength = maxInputLength;
     this.current = new Int32Array(program.size);
     this.next = new Int32Array(program.size);
@@ -87,29 +91,34 @@ export class NfaMatcher {
   test(input: string): boolean {
     const length = input.length;
     if (length > this.maxInputLength) return false;
-    // Everything the loop touches lives in locals: V8 then keeps it in registers.
-    const { ops, arg1, arg2, asciiBits, setRangeStart, setRanges, marks, stack, anchoredStart } = this;
+    // Everything the loop touches lives in locals, where V8 can keep it in registers.
+    const { ops, arg1, arg2, asciiBits, setRangeStart, setRanges, marks, stack } = this;
+    const { anchoredStart, firstSet, usesWordBoundary } = this;
     let current = this.current;
     let next = this.next;
     let count = 0;
     let generation = this.nextGeneration();
 
-    // The closure at position 0: seed the stack with the start state.
+    // Seed the closure at position 0 with the start state.
     let pos = 0;
     let c = length > 0 ? codePointAt(input, 0, length) : -1;
-    let context = AT_START | (length === 0 ? AT_END : 0) | (isWordChar(c) ? AT_WORD_BOUNDARY : 0);
-    marks[0] = generation;
-    stack[0] = 0;
-    let top = 1;
+    let context = AT_START | (length === 0 ? AT_END : 0);
+    if (usesWordBoundary && isWordChar(c)) context |= AT_WORD_BOUNDARY;
+    let top = 0;
+    if (firstSet === -1 || (c !== -1 && inSet(asciiBits, setRangeStart, setRanges, firstSet, c))) {
+      marks[0] = generation;
+      stack[top++] = 0;
+    }
 
     for (;;) {
-      // Epsilon closure: follow jumps, splits and assertions (in `context`) from every pc on the stack;
-      // collect the consuming states into `next`. Each pc is pushed at most once per generation.
+      // Epsilon closure: follow jumps, splits and the assertions that hold in `context` from every pc on
+      // the stack, collecting the consuming states into `next`.
       while (top > 0) {
         const pc = stack[--top]!;
         let target = -1;
         switch (ops[pc]) {
           case OP_MATCH:
+            this.generation = generation;
             return true;
           case OP_JUMP:
             target = arg1[pc]!;
@@ -144,61 +153,94 @@ export class NfaMatcher {
         }
       }
 
-      if (pos >= length || (count === 0 && anchoredStart)) return false;
+      if (pos >= length || (count === 0 && anchoredStart)) break;
       const swap = current;
       current = next;
       next = swap;
       const alive = count;
       count = 0;
+      let nextPos = pos + (c > 0xffff ? 2 : 1);
+
+      if (alive === 0 && firstSet !== -1) {
+        // No thread is alive, so only a new start can match: skip to the next code point that can begin
+        // a match. A start elsewhere yields no thread that survives its first code point, and cannot
+        // match without consuming one (that is what firstSet !== -1 means).
+        let prev = c;
+        for (;;) {
+          if (nextPos >= length) {
+            this.generation = generation;
+            return false;
+          }
+          c = codePointAt(input, nextPos, length);
+          if (inSet(asciiBits, setRangeStart, setRanges, firstSet, c)) break;
+          prev = c;
+          nextPos += c > 0xffff ? 2 : 1;
+        }
+        pos = nextPos;
+        context = usesWordBoundary && isWordChar(prev) !== isWordChar(c) ? AT_WORD_BOUNDARY : 0;
+        if (++generation > MAX_GENERATION) generation = this.resetMarks();
+        marks[0] = generation;
+        stack[top++] = 0;
+        continue;
+      }
 
       // Step over code point `c`: the threads that accept it seed the closure at the next position.
-      const nextPos = pos + (c > 0xffff ? 2 : 1);
       const after = nextPos < length ? codePointAt(input, nextPos, length) : -1;
-      context = (after === -1 ? AT_END : 0) | (isWordChar(c) !== isWordChar(after) ? AT_WORD_BOUNDARY : 0);
-      generation = this.nextGeneration();
+      context = after === -1 ? AT_END : 0;
+      if (usesWordBoundary && isWordChar(c) !== isWordChar(after)) context |= AT_WORD_BOUNDARY;
+      if (++generation > MAX_GENERATION) generation = this.resetMarks();
       for (let i = 0; i < alive; i++) {
         const pc = current[i]!;
-        let accepts: boolean;
-        if (ops[pc] === OP_CHAR) {
-          accepts = arg1[pc] === c;
-        } else if (c < 128) {
-          accepts = ((asciiBits[(arg1[pc]! << 2) | (c >>> 5)]! >>> (c & 31)) & 1) !== 0;
-        } else {
-          accepts = inRanges(setRanges, setRangeStart[arg1[pc]!]!, setRangeStart[arg1[pc]! + 1]!, c);
-        }
+        const accepts =
+          ops[pc] === OP_CHAR ? arg1[pc] === c : inSet(asciiBits, setRangeStart, setRanges, arg1[pc]!, c);
         if (accepts && marks[pc + 1] !== generation) {
           marks[pc + 1] = generation;
           stack[top++] = pc + 1;
         }
       }
-      // Unanchored search: a match may also start at the next position.
-      if (!anchoredStart && marks[0] !== generation) {
+      // Unanchored search: a match may also start at the next position, if its code point can begin one.
+      if (
+        !anchoredStart &&
+        marks[0] !== generation &&
+        (firstSet === -1 || (after !== -1 && inSet(asciiBits, setRangeStart, setRanges, firstSet, after)))
+      ) {
         marks[0] = generation;
         stack[top++] = 0;
       }
       pos = nextPos;
       c = after;
     }
+    this.generation = generation;
+    return false;
   }
 
-  /** A fresh generation: every mark from earlier positions (and calls) becomes stale at once. */
   private nextGeneration(): number {
-    if (++this.generation > MAX_GENERATION) {
-      this.marks.fill(0);
-      this.generation = 1;
-    }
-    return this.generation;
+    return ++this.generation > MAX_GENERATION ? this.resetMarks() : this.generation;
+  }
+
+  /** Generations are about to overflow: clear the marks once and start again from 1. */
+  private resetMarks(): number {
+    this.marks.fill(0);
+    this.generation = 1;
+    return 1;
   }
 }
 
-/** Is `c` in the normalized ranges `ranges[from .. to)`? Binary search over the pairs. */
-function inRanges(ranges: Int32Array, from: number, to: number, c: number): boolean {
-  let lo = from >> 1;
-  let hi = (to >> 1) - 1;
+/** Is code point `c` in set `set`? A bitmap test for ASCII, else a binary search over the ranges. */
+export function inSet(
+  asciiBits: Uint32Array,
+  setRangeStart: Int32Array,
+  setRanges: Int32Array,
+  set: number,
+  c: number,
+): boolean {
+  if (c < 128) return ((asciiBits[(set << 2) | (c >>> 5)]! >>> (c & 31)) & 1) !== 0;
+  let lo = setRangeStart[set]! >> 1;
+  let hi = (setRangeStart[set + 1]! >> 1) - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (ranges[mid << 1]! > c) hi = mid - 1;
-    else if (ranges[(mid << 1) + 1]! < c) lo = mid + 1;
+    if (setRanges[mid << 1]! > c) hi = mid - 1;
+    else if (setRanges[(mid << 1) + 1]! < c) lo = mid + 1;
     else return true;
   }
   return false;
