@@ -22,7 +22,7 @@ export function compileConditions(conditions: readonly Condition[], segments: Se
     try {
       return compileCondition(condition, segments);
     } catch (error) {
-      throw withPathPrefix(error, index);
+      throw withPathPrefix(error, 'conditions', index);
     }
   });
   if (predicates.length === 0) return ALWAYS;

@@ -18,7 +18,7 @@ export function compileSegment(
     try {
       return compileConditions(rule.conditions, refuseNestedSegments);
     } catch (error) {
-      throw withPathPrefix(error, 'rules', index, 'conditions');
+      throw withPathPrefix(error, 'rules', index);
     }
   });
   const hasExclusions = excluded.size > 0;

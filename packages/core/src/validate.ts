@@ -3,7 +3,7 @@ import { checkFlag } from './compile-flag.js';
 import type { Flag, Segment } from './model.js';
 import { FLAG_KEY_PATTERN, OPERATORS } from './model.js';
 import { findPrerequisiteProblems } from './prerequisites.js';
-import { segmentResolver } from './segments.js';
+import { compileSegment, segmentResolver } from './segments.js';
 
 export type IssuePath = (string | number)[];
 
@@ -66,8 +66,7 @@ export function validateFlag(
 export function validateSegment(segment: unknown): ValidationIssue[] {
   const issues = segmentShapeIssues(segment);
   if (issues.length === 0) {
-    const key = (segment as Segment).key;
-    catchCompileError(() => segmentResolver([segment as Segment])(key), [], issues);
+    catchCompileError(() => compileSegment(segment as Segment), [], issues);
   }
   return issues;
 }

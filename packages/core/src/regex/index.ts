@@ -2,12 +2,14 @@
  * Linear-time regular expressions for the flag evaluator's `matches` operator.
  *
  * `compileRegex` accepts a documented subset of JavaScript `u`-mode syntax (docs/regex.md) and compiles
- * it to a Thompson NFA; `test` simulates that NFA over the input in O(pattern × input) time with no
- * backtracking and no allocation, so no pattern/input pair can cause catastrophic backtracking (ReDoS).
+ * it to a Thompson NFA, and from that to a DFA when a small one exists. `test` runs the DFA, or else
+ * simulates the NFA, in O(pattern × input) time with no backtracking and no allocation, so no
+ * pattern/input pair can cause catastrophic backtracking (ReDoS). Literal patterns use string search.
  * Semantics equal `new RegExp(pattern, 'u').test(input)` for every accepted pattern: unanchored search,
  * `^`/`$` anchor the whole input (no multiline), no flags (in particular no case-insensitivity).
  */
 import { compileProgram } from './compile.js';
+import { buildDfa, DfaMatcher } from './dfa.js';
 import { literalMatcher } from './literal.js';
 import { NfaMatcher } from './match.js';
 import { parsePattern } from './parse.js';
@@ -39,5 +41,8 @@ export function compileRegex(pattern: string): RegexCompileResult {
   if (literal !== undefined) return { ok: true, regex: literal };
   const compiled = compileProgram(parsed.node);
   if (!compiled.ok) return compiled;
+  // A small DFA when one exists (one table lookup per code point), else the NFA simulation.
+  const dfa = buildDfa(compiled.program);
+  if (dfa !== undefined) return { ok: true, regex: new DfaMatcher(dfa, MAX_INPUT_LENGTH) };
   return { ok: true, regex: new NfaMatcher(compiled.program, MAX_INPUT_LENGTH) };
 }

@@ -5,7 +5,11 @@
  * together, one code point at a time. Each state enters the set at most once per position, so the work
  * is O(program size) per code point and O(program size × input length) overall, whatever the pattern:
  * there is no backtracking to blow up. Only "is there a match?" is answered, so a thread reaching MATCH
- * ends the search at once.
+ * ends the search at once. When no thread is alive, an unanchored search skips ahead to the next code
+ * point that can begin a match (the program's first set).
+ *
+ * This is the engine for patterns whose DFA (dfa.ts) would exceed its budget; it is also the reference
+ * the DFA is tested against.
  *
  * `test()` allocates nothing: the state lists, the closure stack and the visited marks are typed arrays
  * sized to the program at construction, and marks are invalidated by bumping a generation number
@@ -99,7 +103,7 @@ export class NfaMatcher {
     let count = 0;
     let generation = this.nextGeneration();
 
-    // Seed the closure at position 0 with the start state.
+    // Seed the closure at position 0 with the start state, if the first code point can begin a match.
     let pos = 0;
     let c = length > 0 ? codePointAt(input, 0, length) : -1;
     let context = AT_START | (length === 0 ? AT_END : 0);
