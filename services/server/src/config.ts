@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+function integer(min: number, max: number, what: string) {
+  const error = `must be ${what}: an integer from ${min} to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+const environmentSchema = z.object({
+  PORT: integer(0, 65_535, 'a TCP port').default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
+    .exactOptional(),
+  UNVEIL_DATA_DIR: z.string().min(1).default('./.unveil'),
+  UNVEIL_ADMIN_KEY: z.string().min(32, 'must be at least 32 characters').exactOptional(),
+  LOG_LEVEL: logLevel.default('info'),
+  UNVEIL_BODY_LIMIT: integer(1024, 100 * 1024 * 1024, 'a size in bytes').default(1024 * 1024),
+  UNVEIL_SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 'milliseconds').default(10_000),
+});
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  database: { databaseUrl: string } | { dataDir: string };
+  adminKey?: string;
+  logLevel: z.infer<typeof logLevel>;
+  /** Largest accepted request body, in bytes; larger ones get 413. */
+  bodyLimit: number;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+/** Reads the server's configuration from environment variables; throws one error naming every bad one. */
+export function loadConfig(env: Record<string, string | undefined>): ServerConfig {
+  // An empty variable means "not set", as in most shells' `VAR= command`.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = environmentSchema.safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const parsed = result.data;
+  return {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    database:
+      parsed.DATABASE_URL === undefined
+        ? { dataDir: parsed.UNVEIL_DATA_DIR }
+        : { databaseUrl: parsed.DATABASE_URL },
+    ...(parsed.UNVEIL_ADMIN_KEY === undefined ? {} : { adminKey: parsed.UNVEIL_ADMIN_KEY }),
+    logLevel: parsed.LOG_LEVEL,
+    bodyLimit: parsed.UNVEIL_BODY_LIMIT,
+    shutdownTimeoutMs: parsed.UNVEIL_SHUTDOWN_TIMEOUT_MS,
+  };
+}

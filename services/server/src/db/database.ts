@@ -1,0 +1,105 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { type PgDatabase, type PgQueryResultHKT, pgSchema, serial } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema.js';
+
+/** What stores run their queries on: the database itself or an open transaction. */
+export type Executor = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs `work` in one transaction; Postgres' READ COMMITTED unless told otherwise. */
+  transaction<T>(work: (tx: Executor) => Promise<T>, options?: { readOnlySnapshot?: boolean }): Promise<T>;
+  /** Applies pending migrations; safe when several instances start at once. */
+  migrate(): Promise<void>;
+  /** Database reachable and every migration of this build applied. */
+  isReady(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export type DatabaseOptions = { databaseUrl: string } | { dataDir: string };
+
+/** Postgres when a URL is given, otherwise embedded PGlite persisted in `dataDir`. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return 'databaseUrl' in options ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
+}
+
+// Any constant would do: it only has to be the same for every instance of the server.
+const MIGRATION_LOCK_ID = 0x756e7665;
+const migrationsFolder = findMigrationsFolder();
+/** drizzle's own bookkeeping table, read to tell whether this build's migrations are all applied. */
+const appliedMigrations = pgSchema('drizzle').table('__drizzle_migrations', {
+  id: serial('id').primaryKey(),
+});
+const migrationCount = countMigrations(migrationsFolder);
+
+function openPostgres(url: string): Database {
+  const client = postgres(url, { onnotice: () => {} });
+  const db: Executor = drizzlePostgres(client, { schema });
+  return {
+    kind: 'postgres',
+    transaction: (work, options) => db.transaction(work, transactionConfig(options)),
+    async migrate() {
+      // Advisory locks belong to a session: a one-connection client keeps the lock and the migration on it.
+      const single = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await single`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+        await migratePostgres(drizzlePostgres(single), { migrationsFolder });
+      } finally {
+        await single.end({ timeout: 5 });
+      }
+    },
+    isReady: () => isReady(db),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  await mkdir(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const db: Executor = drizzlePglite(client, { schema });
+  return {
+    kind: 'pglite',
+    transaction: (work, options) => db.transaction(work, transactionConfig(options)),
+    // PGlite admits one process per data directory, so no other instance can be migrating it.
+    migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    isReady: () => isReady(db),
+    close: () => client.close(),
+  };
+}
+
+function transactionConfig(options: { readOnlySnapshot?: boolean } | undefined) {
+  return options?.readOnlySnapshot
+    ? ({ isolationLevel: 'repeatable read', accessMode: 'read only' } as const)
+    : undefined;
+}
+
+async function isReady(db: Executor): Promise<boolean> {
+  try {
+    const applied = await db.$count(appliedMigrations);
+    return applied >= migrationCount;
+  } catch {
+    return false;
+  }
+}
+
+/** `drizzle/` sits next to `src/` in the sources and next to `dist/` in the published package. */
+function findMigrationsFolder(): string {
+  for (const candidate of ['../../drizzle', '../drizzle']) {
+    const folder = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(`${folder}/meta/_journal.json`)) return folder;
+  }
+  throw new Error(`migrations folder not found next to ${fileURLToPath(import.meta.url)}`);
+}
+
+function countMigrations(folder: string): number {
+  const journal: { entries: unknown[] } = JSON.parse(readFileSync(`${folder}/meta/_journal.json`, 'utf8'));
+  return journal.entries.length;
+}

@@ -1,0 +1,170 @@
+import type { FlagType, Segment, Variant } from '@unveil/core';
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+import type { AuditResourceType } from '../features/audit/audit-entry.js';
+import type { StoredFlagConfig } from '../features/flag-configs/flag-config.js';
+import type { FlagDefinition } from '../features/flags/flag.js';
+import type { AdminRole, KeyKind } from '../features/keys/roles.js';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull();
+
+/**
+ * `version` counts changes to the environment record itself (optimistic concurrency on its settings);
+ * `snapshotVersion` counts changes to what its SDKs see, and is bumped in the same transaction as them.
+ */
+export const environments = pgTable('environments', {
+  key: text('key').primaryKey(),
+  name: text('name').notNull(),
+  protected: boolean('protected').notNull().default(false),
+  version: integer('version').notNull().default(1),
+  snapshotVersion: integer('snapshot_version').notNull().default(1),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const flags = pgTable(
+  'flags',
+  {
+    key: text('key').primaryKey(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    type: text('type').$type<FlagType>().notNull(),
+    variants: jsonb('variants').$type<Variant[]>().notNull(),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    owner: text('owner'),
+    temporary: boolean('temporary').notNull().default(true),
+    clientSide: boolean('client_side').notNull().default(false),
+    archived: boolean('archived').notNull().default(false),
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('flags_tags_idx').using('gin', table.tags)],
+);
+
+/** One row per flag and environment, created with the flag (or the environment), never missing. */
+export const flagConfigs = pgTable(
+  'flag_configs',
+  {
+    flagKey: text('flag_key')
+      .notNull()
+      .references(() => flags.key),
+    environmentKey: text('environment_key')
+      .notNull()
+      .references(() => environments.key),
+    config: jsonb('config').$type<StoredFlagConfig>().notNull(),
+    version: integer('version').notNull().default(1),
+    updatedAt: updatedAt(),
+  },
+  (table) => [primaryKey({ columns: [table.flagKey, table.environmentKey] })],
+);
+
+/** Segments belong to one environment: audiences differ between staging and production. */
+export const segments = pgTable(
+  'segments',
+  {
+    environmentKey: text('environment_key')
+      .notNull()
+      .references(() => environments.key),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    included: jsonb('included').$type<string[]>().notNull(),
+    excluded: jsonb('excluded').$type<string[]>().notNull(),
+    rules: jsonb('rules').$type<NonNullable<Segment['rules']>>().notNull(),
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [primaryKey({ columns: [table.environmentKey, table.key] })],
+);
+
+/** Append-only: rows are inserted in the transaction of the change they describe, never updated. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    resourceType: text('resource_type').$type<AuditResourceType>().notNull(),
+    resourceKey: text('resource_key').notNull(),
+    environmentKey: text('environment_key'),
+    before: jsonb('before').$type<unknown>(),
+    after: jsonb('after').$type<unknown>(),
+    reason: text('reason'),
+  },
+  (table) => [
+    index('audit_log_resource_idx').on(table.resourceType, table.resourceKey, table.id),
+    index('audit_log_environment_idx').on(table.environmentKey, table.id),
+    index('audit_log_actor_idx').on(table.actor, table.id),
+    index('audit_log_at_idx').on(table.at),
+  ],
+);
+
+/** Every version a flag definition has had; restoring version N writes it back as a new version. */
+export const flagVersions = pgTable(
+  'flag_versions',
+  {
+    flagKey: text('flag_key')
+      .notNull()
+      .references(() => flags.key),
+    version: integer('version').notNull(),
+    definition: jsonb('definition').$type<FlagDefinition>().notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+    actor: text('actor').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.flagKey, table.version] })],
+);
+
+/** Every version a flag's configuration in one environment has had. */
+export const flagConfigVersions = pgTable(
+  'flag_config_versions',
+  {
+    flagKey: text('flag_key').notNull(),
+    environmentKey: text('environment_key').notNull(),
+    version: integer('version').notNull(),
+    config: jsonb('config').$type<StoredFlagConfig>().notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull(),
+    actor: text('actor').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.flagKey, table.environmentKey, table.version] }),
+    foreignKey({
+      columns: [table.flagKey, table.environmentKey],
+      foreignColumns: [flagConfigs.flagKey, flagConfigs.environmentKey],
+    }),
+  ],
+);
+
+/**
+ * API keys, stored as the SHA-256 of the key: keys are 256-bit random, so a fast hash is enough and lets a
+ * key be found by its hash. `name` is the actor recorded in the audit log, hence unique.
+ * Admin keys have a role and optionally a list of environments; SDK keys belong to one environment.
+ */
+export const apiKeys = pgTable('api_keys', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  kind: text('kind').$type<KeyKind>().notNull(),
+  role: text('role').$type<AdminRole>(),
+  environments: text('environments').array(),
+  environmentKey: text('environment_key').references(() => environments.key),
+  keyHash: text('key_hash').notNull().unique(),
+  /** The first characters of the key, so people can tell keys apart without seeing them. */
+  displayPrefix: text('display_prefix').notNull(),
+  createdAt: createdAt(),
+  createdBy: text('created_by').notNull(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+});

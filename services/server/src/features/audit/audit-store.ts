@@ -1,0 +1,72 @@
+import { and, desc, eq, gte, inArray, lt, lte, type SQL } from 'drizzle-orm';
+import type { Executor } from '../../db/database.js';
+import { auditLog } from '../../db/schema.js';
+import type { WriteContext } from '../../write-context.js';
+import type { AuditResourceType } from './audit-entry.js';
+
+/** One change to record; who made it and why come from the write context. */
+export interface AuditEntryInput {
+  at: Date;
+  action: string;
+  resourceType: AuditResourceType;
+  resourceKey: string;
+  environmentKey?: string;
+  before: unknown;
+  after: unknown;
+}
+
+export type AuditEntry = typeof auditLog.$inferSelect;
+
+export interface AuditQuery {
+  /** Changes to the flag's definition and to its configuration in any environment. */
+  flagKey?: string;
+  segmentKey?: string;
+  environmentKey?: string;
+  actor?: string;
+  from?: Date;
+  to?: Date;
+  /** Only entries older than this id (newest first pagination). */
+  before?: number;
+  limit: number;
+}
+
+/** Append-only: called inside the transaction of the change it records. */
+export async function appendAuditEntry(
+  tx: Executor,
+  context: WriteContext,
+  entry: AuditEntryInput,
+): Promise<void> {
+  await tx.insert(auditLog).values({
+    at: entry.at,
+    actor: context.actor,
+    action: entry.action,
+    resourceType: entry.resourceType,
+    resourceKey: entry.resourceKey,
+    environmentKey: entry.environmentKey ?? null,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    reason: context.reason ?? null,
+  });
+}
+
+export async function queryAuditLog(tx: Executor, query: AuditQuery): Promise<AuditEntry[]> {
+  const conditions: (SQL | undefined)[] = [
+    query.flagKey === undefined
+      ? undefined
+      : and(inArray(auditLog.resourceType, ['flag', 'flag-config']), eq(auditLog.resourceKey, query.flagKey)),
+    query.segmentKey === undefined
+      ? undefined
+      : and(eq(auditLog.resourceType, 'segment'), eq(auditLog.resourceKey, query.segmentKey)),
+    query.environmentKey === undefined ? undefined : eq(auditLog.environmentKey, query.environmentKey),
+    query.actor === undefined ? undefined : eq(auditLog.actor, query.actor),
+    query.from === undefined ? undefined : gte(auditLog.at, query.from),
+    query.to === undefined ? undefined : lte(auditLog.at, query.to),
+    query.before === undefined ? undefined : lt(auditLog.id, query.before),
+  ];
+  return tx
+    .select()
+    .from(auditLog)
+    .where(and(...conditions))
+    .orderBy(desc(auditLog.id))
+    .limit(query.limit);
+}

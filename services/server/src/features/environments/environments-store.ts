@@ -1,0 +1,62 @@
+import { asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/database.js';
+import { environments } from '../../db/schema.js';
+
+export type EnvironmentRecord = typeof environments.$inferSelect;
+export type NewEnvironment = Pick<EnvironmentRecord, 'key' | 'name' | 'protected' | 'createdAt'>;
+
+/** Returns undefined when the key is taken. */
+export async function insertEnvironment(
+  tx: Executor,
+  environment: NewEnvironment,
+): Promise<EnvironmentRecord | undefined> {
+  const [row] = await tx
+    .insert(environments)
+    .values({ ...environment, updatedAt: environment.createdAt })
+    .onConflictDoNothing()
+    .returning();
+  return row;
+}
+
+export function listEnvironments(tx: Executor): Promise<EnvironmentRecord[]> {
+  return tx.select().from(environments).orderBy(asc(environments.key));
+}
+
+export async function findEnvironment(tx: Executor, key: string): Promise<EnvironmentRecord | undefined> {
+  const [row] = await tx.select().from(environments).where(eq(environments.key, key));
+  return row;
+}
+
+/**
+ * Every write that changes what an environment's SDKs see locks the environment row first. That
+ * serializes those writes per environment (cheap: admin writes are rare) and makes the checks that
+ * span rows — prerequisite cycles, segments in use — safe without SERIALIZABLE isolation.
+ * Locks are taken in key order, so writers that lock several environments cannot deadlock.
+ */
+export function lockEnvironments(tx: Executor, keys?: readonly string[]): Promise<EnvironmentRecord[]> {
+  const query = tx.select().from(environments);
+  const filtered = keys === undefined ? query : query.where(inArray(environments.key, [...keys]));
+  return filtered.orderBy(asc(environments.key)).for('update');
+}
+
+export async function updateEnvironment(
+  tx: Executor,
+  key: string,
+  changes: Partial<Pick<EnvironmentRecord, 'name' | 'protected'>> & { updatedAt: Date },
+): Promise<EnvironmentRecord> {
+  const [row] = await tx
+    .update(environments)
+    .set({ ...changes, version: sql`${environments.version} + 1` })
+    .where(eq(environments.key, key))
+    .returning();
+  return row!;
+}
+
+/** Call once per transaction that changes what these environments' SDKs see, after locking them. */
+export async function bumpSnapshotVersions(tx: Executor, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await tx
+    .update(environments)
+    .set({ snapshotVersion: sql`${environments.snapshotVersion} + 1` })
+    .where(inArray(environments.key, [...keys]));
+}

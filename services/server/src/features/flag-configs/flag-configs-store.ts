@@ -1,0 +1,145 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/database.js';
+import { flagConfigs, flagConfigVersions, flags } from '../../db/schema.js';
+import type { StoredFlagConfig } from './flag-config.js';
+
+export type FlagConfigRecord = typeof flagConfigs.$inferSelect;
+
+export interface FlagConfigVersionRecord {
+  version: number;
+  config: StoredFlagConfig;
+  at: Date;
+  actor: string;
+}
+
+/** Creates version 1 of each configuration together with its history entry. */
+export async function insertInitialConfigs(
+  tx: Executor,
+  configs: { flagKey: string; environmentKey: string; config: StoredFlagConfig }[],
+  at: Date,
+  actor: string,
+): Promise<void> {
+  if (configs.length === 0) return;
+  await tx.insert(flagConfigs).values(configs.map((config) => ({ ...config, updatedAt: at })));
+  await tx.insert(flagConfigVersions).values(configs.map((config) => ({ ...config, version: 1, at, actor })));
+}
+
+export async function findConfig(
+  tx: Executor,
+  flagKey: string,
+  environmentKey: string,
+  lock?: 'update',
+): Promise<FlagConfigRecord | undefined> {
+  const query = tx
+    .select()
+    .from(flagConfigs)
+    .where(and(eq(flagConfigs.flagKey, flagKey), eq(flagConfigs.environmentKey, environmentKey)));
+  const [row] = await (lock === undefined ? query : query.for(lock));
+  return row;
+}
+
+export function listConfigsOfFlag(tx: Executor, flagKey: string): Promise<FlagConfigRecord[]> {
+  return tx
+    .select()
+    .from(flagConfigs)
+    .where(eq(flagConfigs.flagKey, flagKey))
+    .orderBy(asc(flagConfigs.environmentKey));
+}
+
+/** Writes the next version and its history entry. */
+export async function updateConfig(
+  tx: Executor,
+  flagKey: string,
+  environmentKey: string,
+  config: StoredFlagConfig,
+  at: Date,
+  actor: string,
+): Promise<FlagConfigRecord> {
+  const [row] = await tx
+    .update(flagConfigs)
+    .set({ config, updatedAt: at, version: sql`${flagConfigs.version} + 1` })
+    .where(and(eq(flagConfigs.flagKey, flagKey), eq(flagConfigs.environmentKey, environmentKey)))
+    .returning();
+  await tx
+    .insert(flagConfigVersions)
+    .values({ flagKey, environmentKey, version: row!.version, config, at, actor });
+  return row!;
+}
+
+const versionColumns = {
+  version: flagConfigVersions.version,
+  config: flagConfigVersions.config,
+  at: flagConfigVersions.at,
+  actor: flagConfigVersions.actor,
+};
+
+export function listConfigVersions(
+  tx: Executor,
+  flagKey: string,
+  environmentKey: string,
+): Promise<FlagConfigVersionRecord[]> {
+  return tx
+    .select(versionColumns)
+    .from(flagConfigVersions)
+    .where(
+      and(eq(flagConfigVersions.flagKey, flagKey), eq(flagConfigVersions.environmentKey, environmentKey)),
+    )
+    .orderBy(asc(flagConfigVersions.version));
+}
+
+export async function findConfigVersion(
+  tx: Executor,
+  flagKey: string,
+  environmentKey: string,
+  version: number,
+): Promise<FlagConfigVersionRecord | undefined> {
+  const [row] = await tx
+    .select(versionColumns)
+    .from(flagConfigVersions)
+    .where(
+      and(
+        eq(flagConfigVersions.flagKey, flagKey),
+        eq(flagConfigVersions.environmentKey, environmentKey),
+        eq(flagConfigVersions.version, version),
+      ),
+    );
+  return row;
+}
+
+/** Live flags of one environment with their definition and configuration: what its SDKs see. */
+export function listLiveFlagsWithConfig(tx: Executor, environmentKey: string) {
+  return tx
+    .select({
+      key: flags.key,
+      type: flags.type,
+      variants: flags.variants,
+      clientSide: flags.clientSide,
+      definitionVersion: flags.version,
+      config: flagConfigs.config,
+      configVersion: flagConfigs.version,
+    })
+    .from(flags)
+    .innerJoin(flagConfigs, eq(flagConfigs.flagKey, flags.key))
+    .where(and(eq(flags.archived, false), eq(flagConfigs.environmentKey, environmentKey)))
+    .orderBy(asc(flags.key));
+}
+
+/** Keys of live flags whose configuration in this environment has a rule condition on the segment. */
+export async function findFlagsUsingSegment(
+  tx: Executor,
+  environmentKey: string,
+  segmentKey: string,
+): Promise<string[]> {
+  const rows = await tx
+    .select({ flagKey: flagConfigs.flagKey })
+    .from(flagConfigs)
+    .innerJoin(flags, eq(flags.key, flagConfigs.flagKey))
+    .where(
+      and(
+        eq(flags.archived, false),
+        eq(flagConfigs.environmentKey, environmentKey),
+        sql`jsonb_path_exists(${flagConfigs.config}, '$.rules[*].conditions[*] ? (@.operator == "inSegment" && @.values[*] == $segment)', jsonb_build_object('segment', ${segmentKey}::text))`,
+      ),
+    );
+  return rows.map((row) => row.flagKey);
+}
