@@ -1,8 +1,15 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Bus } from './bus/bus.js';
+import { InProcessBus } from './bus/in-process-bus.js';
 import type { Clock } from './clock.js';
 import type { Database } from './db/database.js';
 import { auditRoutes } from './features/audit/audit-routes.js';
 import { AuditService } from './features/audit/audit-service.js';
+import { deliveryRoutes } from './features/delivery/delivery-routes.js';
+import { type DeliveryOptions, DeliveryService } from './features/delivery/delivery-service.js';
+import { SdkKeyAuthenticator } from './features/delivery/sdk-key-auth.js';
+import { sdkRoutes } from './features/delivery/sdk-routes.js';
+import { type StreamOptions, streamRoutes } from './features/delivery/stream-routes.js';
 import { environmentsRoutes } from './features/environments/environments-routes.js';
 import { EnvironmentsService } from './features/environments/environments-service.js';
 import { flagConfigsRoutes } from './features/flag-configs/flag-configs-routes.js';
@@ -16,6 +23,7 @@ import { KeysService } from './features/keys/keys-service.js';
 import { segmentsRoutes } from './features/segments/segments-routes.js';
 import { SegmentsService } from './features/segments/segments-service.js';
 import { SnapshotService } from './features/snapshots/snapshot-service.js';
+import { Metrics } from './http/metrics.js';
 import { recordOpenApi } from './http/openapi.js';
 import { registerProblemHandlers } from './http/problem.js';
 import { principalPlugin } from './http/request-context.js';
@@ -24,7 +32,24 @@ import { zodValidatorCompiler } from './http/zod-type-provider.js';
 export interface AppConfig {
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /** SDK delivery tuning; every field has a default (DEFAULT_DELIVERY). */
+  delivery?: Partial<DeliveryConfig>;
 }
+
+export interface DeliveryConfig extends StreamOptions, DeliveryOptions {
+  /** How long an SDK key check is remembered; also how long a revoked key may keep working. */
+  sdkKeyCacheMs: number;
+}
+
+export const DEFAULT_DELIVERY: DeliveryConfig = {
+  historySize: 256,
+  heartbeatMs: 15_000,
+  helloTimeoutMs: 10_000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  maxFrameBytes: 64 * 1024,
+  goawayRetryMs: 1_000,
+  sdkKeyCacheMs: 1_000,
+};
 
 export interface AppDependencies {
   db: Database;
@@ -32,6 +57,8 @@ export interface AppDependencies {
   /** A pino logger, or false for none (tests). */
   logger?: FastifyBaseLogger | false;
   config: AppConfig;
+  /** How instances tell each other about changes; the in-process bus when there is one instance. */
+  bus?: Bus;
 }
 
 /** Every service of the app, for callers that live in-process (the delivery layer, the scheduler). */
@@ -43,6 +70,7 @@ export interface Services {
   audit: AuditService;
   snapshots: SnapshotService;
   keys: KeysService;
+  delivery: DeliveryService;
 }
 
 declare module 'fastify' {
@@ -65,19 +93,49 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerProblemHandlers(app);
   await app.register(principalPlugin);
 
+  const delivery = { ...DEFAULT_DELIVERY, ...deps.config.delivery };
+  const bus = deps.bus ?? new InProcessBus();
+  const snapshots = new SnapshotService(deps.db);
+  const keys = new KeysService(deps.db, deps.clock);
+  let deliveryService: DeliveryService | undefined;
+  const metrics = new Metrics(() => deliveryService?.connections() ?? []);
+  deliveryService = new DeliveryService(snapshots, bus, deps.clock, delivery, metrics.fanout);
   const services: Services = {
     environments: new EnvironmentsService(deps.db, deps.clock),
     flags: new FlagsService(deps.db, deps.clock),
     flagConfigs: new FlagConfigsService(deps.db, deps.clock),
     segments: new SegmentsService(deps.db, deps.clock),
     audit: new AuditService(deps.db),
-    snapshots: new SnapshotService(deps.db),
-    keys: new KeysService(deps.db, deps.clock),
+    snapshots,
+    keys,
+    delivery: deliveryService,
   };
   app.decorate('services', services);
   const openApiDocument = recordOpenApi(app, { title: 'Unveil admin API', version: '1' });
 
+  metrics.register(app);
   await app.register(healthRoutes(deps.db));
+  const sdkAuth = new SdkKeyAuthenticator(keys, deps.clock, delivery.sdkKeyCacheMs);
+  await app.register(sdkRoutes({ delivery: deliveryService, auth: sdkAuth }));
+  await app.register(
+    streamRoutes({
+      delivery: deliveryService,
+      auth: sdkAuth,
+      clock: deps.clock,
+      options: delivery,
+      observer: metrics.stream,
+    }),
+  );
+  // Committed changes go out on the bus; every instance (this one too) reloads and fans them out.
+  const stopPublishing = deps.db.onCommitted((changes) => {
+    for (const change of changes)
+      void bus.publish(change).catch((error: unknown) => app.log.error({ err: error }, 'bus publish failed'));
+  });
+  deliveryService.start();
+  app.addHook('onClose', async () => {
+    stopPublishing();
+    deliveryService.stop();
+  });
   await app.register(
     async (api) => {
       await api.register(accessControl, { keys: services.keys, environments: services.environments });
@@ -87,6 +145,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       await api.register(segmentsRoutes(services.segments));
       await api.register(auditRoutes(services.audit));
       await api.register(keysRoutes(services.keys));
+      await api.register(deliveryRoutes(deliveryService));
       api.get('/openapi.json', { config: { access: 'public' } }, async () => openApiDocument());
     },
     { prefix: '/api/v1' },

@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { type CommitListener, withCommitNotes } from './committed-changes.js';
 import * as schema from './schema.js';
 
 /** What stores run their queries on: the database itself or an open transaction. */
@@ -22,6 +23,8 @@ export interface Database {
   /** Database reachable and every migration of this build applied. */
   isReady(): Promise<boolean>;
   close(): Promise<void>;
+  /** Called after every commit that moved environments' snapshot versions (see committed-changes.ts). */
+  onCommitted(listener: CommitListener): () => void;
 }
 
 export type DatabaseOptions = { databaseUrl: string } | { dataDir: string };
@@ -41,11 +44,14 @@ const appliedMigrations = pgSchema('drizzle').table('__drizzle_migrations', {
 const migrationCount = countMigrations(migrationsFolder);
 
 function openPostgres(url: string): Database {
+  const listeners = new Set<CommitListener>();
   const client = postgres(url, { onnotice: () => {} });
   const db: Executor = drizzlePostgres(client, { schema });
   return {
     kind: 'postgres',
-    transaction: (work, options) => db.transaction(work, transactionConfig(options)),
+    transaction: (work, options) =>
+      withCommitNotes((noted) => db.transaction(noted, transactionConfig(options)), work, listeners),
+    onCommitted: subscriber(listeners),
     async migrate() {
       // Advisory locks belong to a session: a one-connection client keeps the lock and the migration on it.
       const single = postgres(url, { max: 1, onnotice: () => {} });
@@ -63,15 +69,25 @@ function openPostgres(url: string): Database {
 
 async function openPglite(dataDir: string): Promise<Database> {
   await mkdir(dataDir, { recursive: true });
+  const listeners = new Set<CommitListener>();
   const client = await PGlite.create(dataDir);
   const db: Executor = drizzlePglite(client, { schema });
   return {
     kind: 'pglite',
-    transaction: (work, options) => db.transaction(work, transactionConfig(options)),
+    transaction: (work, options) =>
+      withCommitNotes((noted) => db.transaction(noted, transactionConfig(options)), work, listeners),
+    onCommitted: subscriber(listeners),
     // PGlite admits one process per data directory, so no other instance can be migrating it.
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
     isReady: () => isReady(db),
     close: () => client.close(),
+  };
+}
+
+function subscriber(listeners: Set<CommitListener>): Database['onCommitted'] {
+  return (listener) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   };
 }
 

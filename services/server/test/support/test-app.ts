@@ -1,6 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
-import { buildApp } from '../../src/app.js';
+import { type AppConfig, buildApp } from '../../src/app.js';
 import type { Database } from '../../src/db/database.js';
 import { BOOTSTRAP_KEY_NAME, type NewKeyInput } from '../../src/features/keys/keys-service.js';
 import { ManualClock } from './manual-clock.js';
@@ -40,7 +40,7 @@ export const TEST_BODY_LIMIT = 64 * 1024;
  * One app and one database per test file, started before its tests and torn down after. Tests inside
  * a file share it, so each creates the resources it needs under keys of its own (see `uniqueKey`).
  */
-export function useTestApp(): () => TestApp {
+export function useTestApp(config: Partial<AppConfig> = {}): () => TestApp {
   let testApp: TestApp | undefined;
   let dispose: (() => Promise<void>) | undefined;
   beforeAll(async () => {
@@ -50,7 +50,7 @@ export function useTestApp(): () => TestApp {
       db: database.db,
       clock,
       logger: false,
-      config: { bodyLimit: TEST_BODY_LIMIT },
+      config: { bodyLimit: TEST_BODY_LIMIT, ...config },
     });
     const adminKey = (await app.services.keys.ensureBootstrapKey(undefined))!;
     const createKey = async (input: NewKeyInput) =>

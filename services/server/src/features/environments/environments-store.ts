@@ -1,4 +1,5 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { noteEnvironmentVersions } from '../../db/committed-changes.js';
 import type { Executor } from '../../db/database.js';
 import { environments } from '../../db/schema.js';
 
@@ -55,8 +56,11 @@ export async function updateEnvironment(
 /** Call once per transaction that changes what these environments' SDKs see, after locking them. */
 export async function bumpSnapshotVersions(tx: Executor, keys: readonly string[]): Promise<void> {
   if (keys.length === 0) return;
-  await tx
+  const bumped = await tx
     .update(environments)
     .set({ snapshotVersion: sql`${environments.snapshotVersion} + 1` })
-    .where(inArray(environments.key, [...keys]));
+    .where(inArray(environments.key, [...keys]))
+    .returning({ environment: environments.key, version: environments.snapshotVersion });
+  // Announced to the delivery layer once the transaction commits.
+  noteEnvironmentVersions(tx, bumped);
 }

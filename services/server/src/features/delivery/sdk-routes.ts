@@ -1,0 +1,72 @@
+import { compileSnapshot, type EvaluationContext, type Evaluator } from '@unveil/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { UnveilError } from '../../errors.js';
+import type { DeliveryService } from './delivery-service.js';
+import type { PublishedView } from './environment-feed.js';
+import { presentedKey, type SdkKeyAuthenticator, type SdkPrincipal } from './sdk-key-auth.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    sdk: SdkPrincipal;
+  }
+}
+
+const evaluateBody = z.object({ context: z.record(z.string(), z.unknown()) });
+
+/**
+ * The SDK's HTTP side: `GET /sdk/v1/config` (polling and bootstrap, with ETag) and `POST /sdk/v1/evaluate`
+ * (values for one context, for thin clients). Both answer from the in-memory feed, never the database.
+ */
+export function sdkRoutes(deps: { delivery: DeliveryService; auth: SdkKeyAuthenticator }) {
+  const { delivery, auth } = deps;
+  const evaluators = new WeakMap<PublishedView, Evaluator>();
+
+  return async (app: FastifyInstance) => {
+    app.decorateRequest('sdk', undefined as unknown as SdkPrincipal);
+    app.addHook('onRequest', async (request: FastifyRequest) => {
+      const query = request.query as { key?: unknown };
+      const result = await auth.authenticate(presentedKey(request.headers.authorization, query.key));
+      if (!result.ok) {
+        if (result.failure === 'missing') throw new UnveilError('UNVEIL_ERR_AUTH_MISSING');
+        if (result.failure === 'invalid') throw new UnveilError('UNVEIL_ERR_AUTH_INVALID');
+        throw new UnveilError('UNVEIL_ERR_AUTH_FORBIDDEN', {
+          detail:
+            result.failure === 'server-key-in-url'
+              ? 'server keys must be sent in the Authorization header, never in the URL'
+              : 'only SDK keys may use the SDK API',
+        });
+      }
+      request.sdk = result.principal;
+    });
+
+    const viewOf = async (request: FastifyRequest): Promise<PublishedView> =>
+      (await delivery.feed(request.sdk.environment)).view(request.sdk.view);
+
+    app.get('/sdk/v1/config', { config: { access: 'public' } }, async (request, reply) => {
+      const view = await viewOf(request);
+      reply.header('etag', view.etag).header('cache-control', 'no-cache');
+      if (request.headers['if-none-match'] === view.etag) return reply.status(304).send();
+      return reply.type('application/json').send(view.snapshotFrame);
+    });
+
+    app.post('/sdk/v1/evaluate', { config: { access: 'public' } }, async (request) => {
+      const parsed = evaluateBody.safeParse(request.body);
+      if (!parsed.success) {
+        throw new UnveilError('UNVEIL_ERR_VALIDATION_FAILED', {
+          detail: 'expected { "context": { "key": "…", … } }',
+        });
+      }
+      const view = await viewOf(request);
+      const evaluator = evaluators.get(view) ?? compileSnapshot(view.snapshot);
+      evaluators.set(view, evaluator);
+      const context = parsed.data.context as EvaluationContext;
+      const flags: Record<string, unknown> = {};
+      for (const key of evaluator.keys()) {
+        const { value, variant, reason, ruleId, errorCode } = evaluator.evaluate(key, context);
+        flags[key] = { value, variant, reason, ruleId, errorCode };
+      }
+      return { version: view.snapshot.version, flags };
+    });
+  };
+}
