@@ -18,6 +18,10 @@ const environmentSchema = z.object({
   LOG_LEVEL: logLevel.default('info'),
   UNVEIL_BODY_LIMIT: integer(1024, 100 * 1024 * 1024, 'a size in bytes').default(1024 * 1024),
   UNVEIL_SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 'milliseconds').default(10_000),
+  UNVEIL_DEMO: z
+    .enum(['1', 'true', '0', 'false'], { error: 'must be 1, true, 0 or false' })
+    .default('false')
+    .transform((value) => value === '1' || value === 'true'),
 });
 
 export interface ServerConfig {
@@ -29,6 +33,8 @@ export interface ServerConfig {
   /** Largest accepted request body, in bytes; larger ones get 413. */
   bodyLimit: number;
   shutdownTimeoutMs: number;
+  /** Seed demo data (environments, flags, an audience, SDK keys) into an empty database. */
+  demo: boolean;
 }
 
 export class ConfigError extends Error {
@@ -60,5 +66,6 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     logLevel: parsed.LOG_LEVEL,
     bodyLimit: parsed.UNVEIL_BODY_LIMIT,
     shutdownTimeoutMs: parsed.UNVEIL_SHUTDOWN_TIMEOUT_MS,
+    demo: parsed.UNVEIL_DEMO,
   };
 }

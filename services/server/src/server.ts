@@ -4,6 +4,8 @@ import { buildApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
+import { quickstartMessage } from './demo/quickstart-message.js';
+import { isEmpty, seedDemo } from './demo/seed-demo.js';
 
 /** Reads the configuration, migrates, listens, and shuts down cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -13,13 +15,7 @@ async function main(): Promise<void> {
   await db.migrate();
   const app = await buildApp({ db, clock: systemClock, logger, config });
   const generatedKey = await app.services.keys.ensureBootstrapKey(config.adminKey);
-  if (generatedKey !== undefined) {
-    // Shown once: only its hash is stored. Written to stdout rather than the log so it is not shipped.
-    process.stdout.write(
-      `\nNo admin key existed, so one was created. Store it now; it will not be shown again:\n\n  ${generatedKey}\n\n`,
-    );
-  }
-
+  const demo = config.demo && (await isEmpty(app.services)) ? await seedDemo(app.services) : undefined;
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -37,7 +33,11 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 
-  await app.listen({ port: config.port, host: config.host });
+  const address = await app.listen({ port: config.port, host: config.host });
+  // Keys exist in clear only here, once: written to stdout, never to the log that gets shipped.
+  const baseUrl = address.replace('://0.0.0.0', '://localhost').replace('://[::]', '://localhost');
+  if (generatedKey !== undefined || config.demo)
+    process.stdout.write(quickstartMessage(baseUrl, generatedKey, demo));
 }
 
 main().catch((error: unknown) => {
