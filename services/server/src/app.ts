@@ -23,6 +23,8 @@ import { KeysService } from './features/keys/keys-service.js';
 import { segmentsRoutes } from './features/segments/segments-routes.js';
 import { SegmentsService } from './features/segments/segments-service.js';
 import { SnapshotService } from './features/snapshots/snapshot-service.js';
+import { usageRoutes } from './features/usage/usage-routes.js';
+import { UsageService } from './features/usage/usage-service.js';
 import { Metrics } from './http/metrics.js';
 import { recordOpenApi } from './http/openapi.js';
 import { registerProblemHandlers } from './http/problem.js';
@@ -71,6 +73,7 @@ export interface Services {
   snapshots: SnapshotService;
   keys: KeysService;
   delivery: DeliveryService;
+  usage: UsageService;
 }
 
 declare module 'fastify' {
@@ -109,6 +112,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     snapshots,
     keys,
     delivery: deliveryService,
+    usage: new UsageService(deps.db, deps.clock),
   };
   app.decorate('services', services);
   const openApiDocument = recordOpenApi(app, { title: 'Unveil admin API', version: '1' });
@@ -116,7 +120,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   metrics.register(app);
   await app.register(healthRoutes(deps.db));
   const sdkAuth = new SdkKeyAuthenticator(keys, deps.clock, delivery.sdkKeyCacheMs);
-  await app.register(sdkRoutes({ delivery: deliveryService, auth: sdkAuth }));
+  await app.register(sdkRoutes({ delivery: deliveryService, auth: sdkAuth, usage: services.usage }));
   await app.register(
     streamRoutes({
       delivery: deliveryService,
@@ -132,9 +136,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       void bus.publish(change).catch((error: unknown) => app.log.error({ err: error }, 'bus publish failed'));
   });
   deliveryService.start();
+  services.usage.start();
   app.addHook('onClose', async () => {
     stopPublishing();
     deliveryService.stop();
+    await services.usage.stop();
   });
   await app.register(
     async (api) => {
@@ -146,6 +152,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       await api.register(auditRoutes(services.audit));
       await api.register(keysRoutes(services.keys));
       await api.register(deliveryRoutes(deliveryService));
+      await api.register(usageRoutes(services.usage));
       api.get('/openapi.json', { config: { access: 'public' } }, async () => openApiDocument());
     },
     { prefix: '/api/v1' },

@@ -35,6 +35,7 @@ const ENVIRONMENT_ROUTES: [Method, string, { open: AdminRole[]; locked: AdminRol
   ['PATCH', '/api/v1/environments/{env}', { open: ['admin'], locked: ['admin'] }],
   ['GET', '/api/v1/environments/{env}/flags/{flag}', { open: EVERYONE, locked: EVERYONE }],
   ['GET', '/api/v1/environments/{env}/delivery', { open: EVERYONE, locked: EVERYONE }],
+  ['GET', '/api/v1/environments/{env}/flags/{flag}/usage', { open: EVERYONE, locked: EVERYONE }],
   [
     'PUT',
     '/api/v1/environments/{env}/flags/{flag}',

@@ -10,7 +10,14 @@ describe('loadConfig', () => {
       logLevel: 'info',
       bodyLimit: 1024 * 1024,
       shutdownTimeoutMs: 10_000,
+      demo: false,
     });
+  });
+
+  it('seeds demo data only when UNVEIL_DEMO says so, and names a bad value', () => {
+    expect(loadConfig({ UNVEIL_DEMO: '1' }).demo).toBe(true);
+    expect(loadConfig({ UNVEIL_DEMO: 'false' }).demo).toBe(false);
+    expect(() => loadConfig({ UNVEIL_DEMO: 'yes' })).toThrow(/UNVEIL_DEMO: must be 1, true, 0 or false/);
   });
 
   it('uses Postgres when DATABASE_URL is set and treats empty variables as unset', () => {

@@ -263,3 +263,71 @@ describe('GET /sdk/v1/config and POST /sdk/v1/evaluate', () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe('POST /sdk/v1/events', () => {
+  it('sums exposures per flag, variant and hour, drops unknown flags, and reports usage', async () => {
+    const { t, environment, serverKey, serverFlag } = await setUp();
+    const post = (body: unknown) =>
+      fetch(`${baseUrl}/sdk/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${serverKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const batch = (exposures: { flag: string; variant: string; count: number }[]) => ({
+      sdk: { name: 'test', version: '0.0.0' },
+      from: 0,
+      to: 1,
+      exposures,
+      tracked: [{ event: 'checkout-error', key: 'user-1', value: 1, at: 1 }],
+    });
+    expect((await post(batch([{ flag: serverFlag, variant: 'on', count: 3 }]))).status).toBe(202);
+    expect(
+      (
+        await post(
+          batch([
+            { flag: serverFlag, variant: 'on', count: 2 },
+            { flag: serverFlag, variant: 'off', count: 1 },
+            { flag: 'not-a-flag', variant: 'on', count: 100 },
+          ]),
+        )
+      ).status,
+    ).toBe(202);
+    await t.app.services.usage.flush();
+
+    const usage = await t.request({
+      method: 'GET',
+      url: `/api/v1/environments/${environment}/flags/${serverFlag}/usage`,
+    });
+    expect(usage.status).toBe(200);
+    expect(usage.body).toMatchObject({ total: 6, lastEvaluatedHour: expect.any(String) });
+    expect(usage.body.byVariant).toEqual(
+      expect.arrayContaining([
+        { variant: 'on', count: 5 },
+        { variant: 'off', count: 1 },
+      ]),
+    );
+    const ghost = await t.request({
+      method: 'GET',
+      url: `/api/v1/environments/${environment}/flags/not-a-flag/usage`,
+    });
+    expect(ghost.body).toMatchObject({ total: 0, lastEvaluatedHour: null });
+  });
+
+  it('refuses malformed batches with problem+json naming the field', async () => {
+    const { serverKey } = await setUp();
+    const response = await fetch(`${baseUrl}/sdk/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${serverKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        sdk: { name: 'x', version: '1' },
+        from: 0,
+        to: 1,
+        exposures: [{ flag: 'f', variant: 'on', count: -1 }],
+        tracked: [],
+      }),
+    });
+    expect(response.status).toBe(400);
+    const problem = (await response.json()) as { errors: { path: string }[] };
+    expect(problem.errors.map((error) => error.path)).toContain('/body/exposures/0/count');
+  });
+});

@@ -1,8 +1,10 @@
 import type { FlagType, Segment, Variant } from '@unveil/core';
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
+  doublePrecision,
   foreignKey,
   index,
   integer,
@@ -168,3 +170,37 @@ export const apiKeys = pgTable('api_keys', {
   createdBy: text('created_by').notNull(),
   revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
 });
+
+/**
+ * Exposures reported by SDKs, summed per flag, variant and hour (server time): enough to answer "is this
+ * flag still evaluated, and what does it serve?" without storing one row per evaluation.
+ */
+export const flagUsageHourly = pgTable(
+  'flag_usage_hourly',
+  {
+    environmentKey: text('environment_key')
+      .notNull()
+      .references(() => environments.key),
+    flagKey: text('flag_key').notNull(),
+    variant: text('variant').notNull(),
+    hour: timestamp('hour', { withTimezone: true, mode: 'date' }).notNull(),
+    count: bigint('count', { mode: 'number' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.environmentKey, table.flagKey, table.variant, table.hour] })],
+);
+
+/** Events SDKs tracked (`track(event, value)`), summed per event and hour: for release health. */
+export const trackedEventsHourly = pgTable(
+  'tracked_events_hourly',
+  {
+    environmentKey: text('environment_key')
+      .notNull()
+      .references(() => environments.key),
+    event: text('event').notNull(),
+    hour: timestamp('hour', { withTimezone: true, mode: 'date' }).notNull(),
+    count: bigint('count', { mode: 'number' }).notNull(),
+    valueCount: bigint('value_count', { mode: 'number' }).notNull(),
+    valueSum: doublePrecision('value_sum').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.environmentKey, table.event, table.hour] })],
+);

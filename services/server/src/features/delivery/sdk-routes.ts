@@ -1,10 +1,13 @@
-import { compileSnapshot, type EvaluationContext, type Evaluator } from '@unveil/core';
+import { compileSnapshot, type EvaluationContext, type Evaluator, type EventsBatch } from '@unveil/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { UnveilError } from '../../errors.js';
+import { toFieldErrors } from '../../http/zod-type-provider.js';
+import type { UsageService } from '../usage/usage-service.js';
 import type { DeliveryService } from './delivery-service.js';
 import type { PublishedView } from './environment-feed.js';
 import { presentedKey, type SdkKeyAuthenticator, type SdkPrincipal } from './sdk-key-auth.js';
+import { eventsBatch } from './sdk-schemas.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,12 +17,26 @@ declare module 'fastify' {
 
 const evaluateBody = z.object({ context: z.record(z.string(), z.unknown()) });
 
+const flagKeys = new WeakMap<PublishedView, ReadonlySet<string>>();
+
+/** The flags this view shows, so that counts for flags a key cannot see are not stored. */
+function flagKeysOf(view: PublishedView): ReadonlySet<string> {
+  const keys = flagKeys.get(view) ?? new Set(view.snapshot.flags.map((flag) => flag.key));
+  flagKeys.set(view, keys);
+  return keys;
+}
+
 /**
- * The SDK's HTTP side: `GET /sdk/v1/config` (polling and bootstrap, with ETag) and `POST /sdk/v1/evaluate`
- * (values for one context, for thin clients). Both answer from the in-memory feed, never the database.
+ * The SDK's HTTP side: `GET /sdk/v1/config` (polling and bootstrap, with ETag), `POST /sdk/v1/evaluate`
+ * (values for one context, for thin clients), both answered from the in-memory feed, and
+ * `POST /sdk/v1/events` (exposure counts and tracked events, summed in memory and written in batches).
  */
-export function sdkRoutes(deps: { delivery: DeliveryService; auth: SdkKeyAuthenticator }) {
-  const { delivery, auth } = deps;
+export function sdkRoutes(deps: {
+  delivery: DeliveryService;
+  auth: SdkKeyAuthenticator;
+  usage: UsageService;
+}) {
+  const { delivery, auth, usage } = deps;
   const evaluators = new WeakMap<PublishedView, Evaluator>();
 
   return async (app: FastifyInstance) => {
@@ -67,6 +84,18 @@ export function sdkRoutes(deps: { delivery: DeliveryService; auth: SdkKeyAuthent
         flags[key] = { value, variant, reason, ruleId, errorCode };
       }
       return { version: view.snapshot.version, flags };
+    });
+
+    app.post('/sdk/v1/events', { config: { access: 'public' } }, async (request, reply) => {
+      const parsed = eventsBatch.safeParse(request.body);
+      if (!parsed.success) {
+        throw new UnveilError('UNVEIL_ERR_VALIDATION_FAILED', {
+          errors: toFieldErrors(parsed.error, ['body']),
+        });
+      }
+      const view = await viewOf(request);
+      usage.record(request.sdk.environment, parsed.data as EventsBatch, flagKeysOf(view));
+      return reply.status(202).send();
     });
   };
 }

@@ -35,3 +35,26 @@ export const CLOSE = {
   /** The environment could not be loaded. */
   unavailable: 4503,
 } as const;
+
+const count = z.int().min(0).max(1_000_000_000);
+const epochMs = z.int().min(0).max(8_640_000_000_000_000);
+
+/** `POST /sdk/v1/events`: bounded so that one batch costs bounded memory and time. */
+export const eventsBatch = z.object({
+  sdk: z.object({ name: label, version: label }),
+  app: z.object({ version: label.optional(), build: label.optional() }).optional(),
+  from: epochMs,
+  to: epochMs,
+  exposures: z.array(z.object({ flag: label, variant: label, count })).max(10_000),
+  tracked: z
+    .array(
+      z.object({
+        event: label,
+        key: z.string().max(512).optional(),
+        value: z.number().optional(),
+        at: epochMs,
+      }),
+    )
+    .max(10_000),
+  dropped: count.optional(),
+});
