@@ -100,3 +100,37 @@ describe('audit log', () => {
     expect(response.body.errors[0].path).toBe('/query/from');
   });
 });
+
+describe('audit log for keys limited to some environments', () => {
+  it('leaves out entries of environments the key may not see', async () => {
+    const t = testApp();
+    const mine = await createEnvironment(t);
+    const other = await createEnvironment(t);
+    const flag = await createFlag(t);
+    for (const environment of [mine, other]) {
+      await t.request({
+        method: 'PUT',
+        url: `/api/v1/environments/${environment}/flags/${flag}`,
+        body: booleanConfig(),
+      });
+    }
+    const limitedKey = await t.createKey({
+      kind: 'admin',
+      name: `viewer-${mine}`,
+      role: 'viewer',
+      environments: [mine],
+    });
+    const seen = await t.request({
+      method: 'GET',
+      url: `/api/v1/audit?flag=${flag}`,
+      headers: { authorization: `Bearer ${limitedKey}` },
+    });
+    expect(seen.status).toBe(200);
+    const environments = seen.body.items.map(
+      (entry: { environmentKey: string | null }) => entry.environmentKey,
+    );
+    expect(environments).toContain(mine);
+    expect(environments).toContain(null); // the flag's own creation belongs to no environment
+    expect(environments).not.toContain(other);
+  });
+});

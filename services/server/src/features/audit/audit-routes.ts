@@ -14,8 +14,10 @@ export function auditRoutes(service: AuditService): FastifyPluginAsync {
       },
       async (request) => {
         const { flag, segment, environment, actor, from, to, before, limit } = request.query;
+        const visible = request.principal.grant?.environments;
         return service.query({
           limit,
+          ...(visible === undefined || visible === null ? {} : { visibleEnvironments: visible }),
           ...(flag === undefined ? {} : { flagKey: flag }),
           ...(segment === undefined ? {} : { segmentKey: segment }),
           ...(environment === undefined ? {} : { environmentKey: environment }),

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt, lte, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/database.js';
 import { auditLog } from '../../db/schema.js';
 import type { WriteContext } from '../../write-context.js';
@@ -28,6 +28,11 @@ export interface AuditQuery {
   /** Only entries older than this id (newest first pagination). */
   before?: number;
   limit: number;
+  /**
+   * For keys limited to some environments: entries of other environments are left out (entries that
+   * belong to no environment, such as flag definitions, stay, as those keys may read them).
+   */
+  visibleEnvironments?: readonly string[];
 }
 
 /** Append-only: called inside the transaction of the change it records. */
@@ -62,6 +67,9 @@ export async function queryAuditLog(tx: Executor, query: AuditQuery): Promise<Au
     query.from === undefined ? undefined : gte(auditLog.at, query.from),
     query.to === undefined ? undefined : lte(auditLog.at, query.to),
     query.before === undefined ? undefined : lt(auditLog.id, query.before),
+    query.visibleEnvironments === undefined
+      ? undefined
+      : or(isNull(auditLog.environmentKey), inArray(auditLog.environmentKey, [...query.visibleEnvironments])),
   ];
   return tx
     .select()
