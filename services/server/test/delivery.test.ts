@@ -331,3 +331,25 @@ describe('POST /sdk/v1/events', () => {
     expect(problem.errors.map((error) => error.path)).toContain('/body/exposures/0/count');
   });
 });
+
+describe('browser access to the SDK API', () => {
+  it('answers CORS preflights and exposes the ETag to pages on other origins', async () => {
+    const { clientKey } = await setUp();
+    const preflight = await fetch(`${baseUrl}/sdk/v1/config`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization,if-none-match',
+      },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+    const response = await fetch(`${baseUrl}/sdk/v1/config`, {
+      headers: { origin: 'https://shop.example', authorization: `Bearer ${clientKey}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-expose-headers')).toContain('etag');
+  });
+});

@@ -1,3 +1,4 @@
+import cors from '@fastify/cors';
 import { compileSnapshot, type EvaluationContext, type Evaluator, type EventsBatch } from '@unveil/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -40,8 +41,18 @@ export function sdkRoutes(deps: {
   const evaluators = new WeakMap<PublishedView, Evaluator>();
 
   return async (app: FastifyInstance) => {
+    // Browser SDKs call these from any origin; client keys are public by design and server keys are
+    // refused in URLs, so allowing every origin exposes nothing a page could not already read.
+    await app.register(cors, {
+      origin: true,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['authorization', 'content-type', 'if-none-match'],
+      exposedHeaders: ['etag'],
+      maxAge: 600,
+    });
     app.decorateRequest('sdk', undefined as unknown as SdkPrincipal);
     app.addHook('onRequest', async (request: FastifyRequest) => {
+      if (request.method === 'OPTIONS') return; // CORS preflight: answered by the cors plugin, no key
       const query = request.query as { key?: unknown };
       const result = await auth.authenticate(presentedKey(request.headers.authorization, query.key));
       if (!result.ok) {
