@@ -1,8 +1,10 @@
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Bus } from './bus/bus.js';
 import { InProcessBus } from './bus/in-process-bus.js';
 import type { Clock } from './clock.js';
 import type { Database } from './db/database.js';
+import { UnveilError } from './errors.js';
 import { auditRoutes } from './features/audit/audit-routes.js';
 import { AuditService } from './features/audit/audit-service.js';
 import { deliveryRoutes } from './features/delivery/delivery-routes.js';
@@ -34,6 +36,8 @@ import { zodValidatorCompiler } from './http/zod-type-provider.js';
 export interface AppConfig {
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /** Admin-API requests per minute from one address (default 1,200); more get 429. */
+  adminRateLimit?: number;
   /** SDK delivery tuning; every field has a default (DEFAULT_DELIVERY). */
   delivery?: Partial<DeliveryConfig>;
 }
@@ -144,6 +148,21 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   await app.register(
     async (api) => {
+      // An instance-level hook added before access control: route-level hooks (the plugin's default) would
+      // run after it, and requests with guessed keys would never be counted.
+      await api.register(rateLimit, { global: false });
+      api.addHook(
+        'onRequest',
+        api.rateLimit({
+          max: deps.config.adminRateLimit ?? 1_200,
+          timeWindow: 60_000,
+          keyGenerator: (request) => request.ip,
+          errorResponseBuilder: (_request, context) =>
+            new UnveilError('UNVEIL_ERR_HTTP_RATE_LIMITED', {
+              detail: `at most ${context.max} requests per minute from one address; retry in ${context.after}`,
+            }),
+        }),
+      );
       await api.register(accessControl, { keys: services.keys, environments: services.environments });
       await api.register(environmentsRoutes(services.environments));
       await api.register(flagsRoutes(services.flags));

@@ -17,6 +17,7 @@ const environmentSchema = z.object({
   UNVEIL_ADMIN_KEY: z.string().min(32, 'must be at least 32 characters').exactOptional(),
   LOG_LEVEL: logLevel.default('info'),
   UNVEIL_BODY_LIMIT: integer(1024, 100 * 1024 * 1024, 'a size in bytes').default(1024 * 1024),
+  UNVEIL_ADMIN_RATE_LIMIT: integer(1, 1_000_000, 'requests per minute per address').default(1_200),
   UNVEIL_SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 'milliseconds').default(10_000),
   UNVEIL_DEMO: z
     .enum(['1', 'true', '0', 'false'], { error: 'must be 1, true, 0 or false' })
@@ -32,6 +33,8 @@ export interface ServerConfig {
   logLevel: z.infer<typeof logLevel>;
   /** Largest accepted request body, in bytes; larger ones get 413. */
   bodyLimit: number;
+  /** Admin-API requests per minute from one address; more get 429 (this also caps key guessing). */
+  adminRateLimit: number;
   shutdownTimeoutMs: number;
   /** Seed demo data (environments, flags, an audience, SDK keys) into an empty database. */
   demo: boolean;
@@ -65,6 +68,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     ...(parsed.UNVEIL_ADMIN_KEY === undefined ? {} : { adminKey: parsed.UNVEIL_ADMIN_KEY }),
     logLevel: parsed.LOG_LEVEL,
     bodyLimit: parsed.UNVEIL_BODY_LIMIT,
+    adminRateLimit: parsed.UNVEIL_ADMIN_RATE_LIMIT,
     shutdownTimeoutMs: parsed.UNVEIL_SHUTDOWN_TIMEOUT_MS,
     demo: parsed.UNVEIL_DEMO,
   };

@@ -10,6 +10,7 @@ export const ERRORS = {
   UNVEIL_ERR_HTTP_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported content type' },
   UNVEIL_ERR_HTTP_BAD_REQUEST: { status: 400, title: 'Bad request' },
   UNVEIL_ERR_HTTP_BAD_HEADER: { status: 400, title: 'Invalid request header' },
+  UNVEIL_ERR_HTTP_RATE_LIMITED: { status: 429, title: 'Too many requests' },
   UNVEIL_ERR_AUTH_MISSING: { status: 401, title: 'API key required' },
   UNVEIL_ERR_AUTH_INVALID: { status: 401, title: 'API key invalid or revoked' },
   UNVEIL_ERR_AUTH_FORBIDDEN: { status: 403, title: 'Not allowed for this key' },

@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       database: { dataDir: './.unveil' },
       logLevel: 'info',
       bodyLimit: 1024 * 1024,
+      adminRateLimit: 1_200,
       shutdownTimeoutMs: 10_000,
       demo: false,
     });
