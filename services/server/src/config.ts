@@ -13,6 +13,7 @@ const environmentSchema = z.object({
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
     .exactOptional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).exactOptional(),
   UNVEIL_DATA_DIR: z.string().min(1).default('./.unveil'),
   UNVEIL_ADMIN_KEY: z.string().min(32, 'must be at least 32 characters').exactOptional(),
   LOG_LEVEL: logLevel.default('info'),
@@ -29,6 +30,8 @@ export interface ServerConfig {
   port: number;
   host: string;
   database: { databaseUrl: string } | { dataDir: string };
+  /** Set when several instances run: changes travel between them through Redis pub/sub. */
+  redisUrl?: string;
   adminKey?: string;
   logLevel: z.infer<typeof logLevel>;
   /** Largest accepted request body, in bytes; larger ones get 413. */
@@ -66,6 +69,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
         ? { dataDir: parsed.UNVEIL_DATA_DIR }
         : { databaseUrl: parsed.DATABASE_URL },
     ...(parsed.UNVEIL_ADMIN_KEY === undefined ? {} : { adminKey: parsed.UNVEIL_ADMIN_KEY }),
+    ...(parsed.REDIS_URL === undefined ? {} : { redisUrl: parsed.REDIS_URL }),
     logLevel: parsed.LOG_LEVEL,
     bodyLimit: parsed.UNVEIL_BODY_LIMIT,
     adminRateLimit: parsed.UNVEIL_ADMIN_RATE_LIMIT,

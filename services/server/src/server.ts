@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
 import { buildApp } from './app.js';
+import { RedisBus } from './bus/redis-bus.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
@@ -13,7 +14,13 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel });
   const db = await openDatabase(config.database);
   await db.migrate();
-  const app = await buildApp({ db, clock: systemClock, logger, config });
+  const bus =
+    config.redisUrl === undefined
+      ? undefined
+      : await RedisBus.connect(config.redisUrl, {
+          onProblem: (problem, err) => logger.warn({ err }, problem),
+        });
+  const app = await buildApp({ db, clock: systemClock, logger, config, ...(bus ? { bus } : {}) });
   const generatedKey = await app.services.keys.ensureBootstrapKey(config.adminKey);
   const demo = config.demo && (await isEmpty(app.services)) ? await seedDemo(app.services) : undefined;
   let stopping = false;
@@ -27,6 +34,7 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs);
     timer.unref();
     await app.close();
+    await bus?.close();
     await db.close();
     process.exit(0);
   };

@@ -9,6 +9,8 @@ import { type Database, openDatabase } from '../../src/db/database.js';
 
 export interface TestDatabase {
   db: Database;
+  /** The database's URL when it is a Postgres one, for tests that open more connections to it. */
+  url?: string;
   dispose(): Promise<void>;
 }
 
@@ -119,9 +121,11 @@ async function openPostgresClone(url: string): Promise<TestDatabase> {
       cause: error,
     });
   }
-  const db = await openDatabase({ databaseUrl: withDatabase(url, name) });
+  const cloneUrl = withDatabase(url, name);
+  const db = await openDatabase({ databaseUrl: cloneUrl });
   return {
     db,
+    url: cloneUrl,
     async dispose() {
       await db.close();
       await admin.unsafe(`drop database if exists "${name}" with (force)`);
