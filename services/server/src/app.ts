@@ -55,6 +55,7 @@ export const DEFAULT_DELIVERY: DeliveryConfig = {
   maxFrameBytes: 64 * 1024,
   goawayRetryMs: 1_000,
   sdkKeyCacheMs: 1_000,
+  keyRecheckMs: 1_000,
 };
 
 export interface AppDependencies {

@@ -6,7 +6,9 @@ import { useTestApp } from './support/test-app.js';
 
 // A fast heartbeat so that liveness is observable within a test.
 const HEARTBEAT_MS = 150;
-const testApp = useTestApp({ delivery: { heartbeatMs: HEARTBEAT_MS, goawayRetryMs: 2_500 } });
+const testApp = useTestApp({
+  delivery: { heartbeatMs: HEARTBEAT_MS, goawayRetryMs: 2_500, keyRecheckMs: 100 },
+});
 
 let baseUrl = '';
 let serverKey = '';
@@ -39,6 +41,23 @@ describe('stream liveness and shutdown', () => {
     await silent.closed;
     const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/unveil_stream_dropped_total\{reason="dead"\} [1-9]/);
+  });
+
+  it('closes open connections of a key within about a second of its revocation', async () => {
+    const t = testApp();
+    const environment = await createEnvironment(t);
+    const { key, record } = await t.app.services.keys.create(
+      { kind: 'server', name: `revoked-${environment}`, environment },
+      { actor: 'test' },
+    );
+    const sdk = await connectSdk(baseUrl, key);
+    await sdk.next(isHeartbeat);
+    const revoked = await t.request({ method: 'POST', url: `/api/v1/keys/${record.id}/revoke`, body: {} });
+    expect(revoked.status).toBe(200);
+    t.clock.advance(1_001); // the key check cached before the revocation expires
+    const closed = await sdk.closed;
+    expect(closed.code).toBe(4401);
+    expect(sdk.messages.at(-1)).toMatchObject({ type: 'error', code: 'UNVEIL_ERR_AUTH_INVALID' });
   });
 
   it('says goaway, with the retry hint, to every client when the server shuts down', async () => {

@@ -58,7 +58,10 @@ export class StreamSession implements Subscriber {
     return this.#principal?.environment;
   }
 
-  /** Called once the key is checked; frames that arrived meanwhile are handled now, in order. */
+  /**
+   * Called once the key is checked, and again periodically while the connection lasts: frames that
+   * arrived meanwhile are handled now, in order; a key revoked since is refused like an unknown one.
+   */
   authenticated(result: SdkAuthResult): void {
     if (this.#closed) return;
     if (!result.ok) {
@@ -69,6 +72,7 @@ export class StreamSession implements Subscriber {
       );
       return;
     }
+    if (this.#principal !== undefined) return; // a later check of a key still valid: nothing to do
     this.#principal = result.principal;
     this.#helloTimer = setTimeout(
       () => this.#fail(CLOSE.helloTimeout, 'UNVEIL_ERR_STREAM_NO_HELLO', 'send hello first'),
