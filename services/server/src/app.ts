@@ -27,6 +27,7 @@ import { SegmentsService } from './features/segments/segments-service.js';
 import { SnapshotService } from './features/snapshots/snapshot-service.js';
 import { usageRoutes } from './features/usage/usage-routes.js';
 import { UsageService } from './features/usage/usage-service.js';
+import { API_REFERENCE_HTML } from './http/api-reference.js';
 import { Metrics } from './http/metrics.js';
 import { recordOpenApi } from './http/openapi.js';
 import { registerProblemHandlers } from './http/problem.js';
@@ -174,6 +175,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       await api.register(deliveryRoutes(deliveryService));
       await api.register(usageRoutes(services.usage));
       api.get('/openapi.json', { config: { access: 'public' } }, async () => openApiDocument());
+      api.get('/docs', { config: { access: 'public' } }, async (_request, reply) =>
+        reply.type('text/html; charset=utf-8').send(API_REFERENCE_HTML),
+      );
     },
     { prefix: '/api/v1' },
   );

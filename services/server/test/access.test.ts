@@ -225,4 +225,11 @@ describe('access control, every route against every role', () => {
       expect((await call('GET', url, undefined)).status, url).toBe(200);
     }
   });
+
+  it('serves a browsable API reference that reads the OpenAPI document', async () => {
+    const response = await testApp().app.inject({ method: 'GET', url: '/api/v1/docs' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/html');
+    expect(response.body).toContain("fetch('openapi.json')");
+  });
 });
