@@ -4,9 +4,9 @@
  * reference `murmurhash` package's v3 hash of that input mod 100000, and the expected variant must be the
  * one whose weight interval contains the bucket.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import murmurhash from 'murmurhash';
 import { describe, expect, it } from 'vitest';
+import { loadVectorFiles } from './support/vector-files.js';
 
 interface WeightedVariant {
   variant: string;
@@ -38,18 +38,11 @@ interface VectorCase {
   bucket?: { input: string; value: number };
 }
 
-interface VectorFile {
+interface BucketFile {
   suites: { name: string; snapshot: { flags: Flag[] }; cases: VectorCase[] }[];
 }
 
-const directory = new URL('../test-vectors/', import.meta.url);
-const files = readdirSync(directory)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => ({
-    file,
-    vectors: JSON.parse(readFileSync(new URL(file, directory), 'utf8')) as VectorFile,
-  }));
+const files = loadVectorFiles() as unknown as { file: string; vectors: BucketFile }[];
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

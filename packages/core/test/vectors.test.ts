@@ -3,54 +3,19 @@
  * (test-vectors/README.md): compile the suite's snapshot, evaluate each case, compare value (deep
  * equality), variant, reason, ruleId and errorCode, a field absent from `expected` standing for undefined.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { BUCKETING_VERSION, compileSnapshot, type EvaluationContext, type Snapshot } from '../src/index.js';
+import { BUCKETING_VERSION, compileSnapshot, type EvaluationContext } from '../src/index.js';
+import { countCases, loadVectorFiles, RESULT_FIELDS } from './support/vector-files.js';
 
-interface Expected {
-  value?: unknown;
-  variant?: string;
-  reason: string;
-  ruleId?: string;
-  errorCode?: string;
-}
+const files = loadVectorFiles();
 
-interface VectorCase {
-  name?: string;
-  flag: string;
-  context: unknown;
-  expected: Expected;
-  bucket?: { input: string; value: number };
-}
-
-interface VectorFile {
-  specVersion: number;
-  bucketingVersion: number;
-  name: string;
-  description: string;
-  suites: { name: string; description: string; snapshot: Snapshot; cases: VectorCase[] }[];
-}
-
-const directory = new URL('../test-vectors/', import.meta.url);
-const files = readdirSync(directory)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => ({
-    file,
-    vectors: JSON.parse(readFileSync(new URL(file, directory), 'utf8')) as VectorFile,
-  }));
-
-const EXPECTED_FIELDS = new Set(['value', 'variant', 'reason', 'ruleId', 'errorCode']);
-const FIELDS = ['value', 'variant', 'reason', 'ruleId', 'errorCode'] as const;
+const EXPECTED_FIELDS: ReadonlySet<string> = new Set(RESULT_FIELDS);
 
 describe('test vectors', () => {
   it('hold at least 2,000 cases in all', () => {
     expect(files.length).toBeGreaterThan(0);
-    const total = files.reduce(
-      (sum, { vectors }) => sum + vectors.suites.reduce((n, suite) => n + suite.cases.length, 0),
-      0,
-    );
+    const total = countCases(files);
     expect(total).toBeGreaterThanOrEqual(2_000);
   });
 
@@ -71,7 +36,9 @@ describe('test vectors', () => {
             const { expected } = vectorCase;
             const unknown = Object.keys(expected).filter((field) => !EXPECTED_FIELDS.has(field));
             const actual = evaluator.evaluate(vectorCase.flag, vectorCase.context as EvaluationContext);
-            const differing = FIELDS.filter((field) => !isDeepStrictEqual(actual[field], expected[field]));
+            const differing = RESULT_FIELDS.filter(
+              (field) => !isDeepStrictEqual(actual[field], expected[field]),
+            );
             if (unknown.length > 0 || differing.length > 0) {
               failures.push(
                 [

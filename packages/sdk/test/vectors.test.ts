@@ -5,33 +5,13 @@
  * is of the flag's own type, and where the vector expects ERROR (no value) the client must return that
  * default; fields absent from `expected` stand for undefined (test-vectors/README.md).
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { BUCKETING_VERSION, type EvaluationContext, type JsonValue, type Snapshot } from '@unveil/core';
+import { BUCKETING_VERSION, type EvaluationContext, type JsonValue } from '@unveil/core';
 import { describe, expect, it } from 'vitest';
+import { countCases, loadVectorFiles, RESULT_FIELDS } from '../../core/test/support/vector-files.js';
 import { createClient } from '../src/index.js';
 
-interface VectorCase {
-  name?: string;
-  flag: string;
-  context: unknown;
-  expected: { value?: unknown; variant?: string; reason: string; ruleId?: string; errorCode?: string };
-}
-
-interface VectorFile {
-  specVersion: number;
-  bucketingVersion: number;
-  suites: { name: string; snapshot: Snapshot; cases: VectorCase[] }[];
-}
-
-const directory = new URL('../../core/test-vectors/', import.meta.url);
-const files = readdirSync(directory)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => ({
-    file,
-    vectors: JSON.parse(readFileSync(new URL(file, directory), 'utf8')) as VectorFile,
-  }));
+const files = loadVectorFiles();
 
 /** A default of the flag's declared type, so the typed dispatch asks for the flag's own type. */
 const DEFAULTS: Record<string, JsonValue> = {
@@ -40,14 +20,10 @@ const DEFAULTS: Record<string, JsonValue> = {
   number: -12345.5,
   json: null,
 };
-const FIELDS = ['value', 'variant', 'reason', 'ruleId', 'errorCode'] as const;
 
 describe('core test vectors through the SDK public API', () => {
   it('finds the vectors (at least 2,000 cases)', () => {
-    const cases = files.reduce(
-      (sum, { vectors }) => sum + vectors.suites.reduce((n, suite) => n + suite.cases.length, 0),
-      0,
-    );
+    const cases = countCases(files);
     expect(cases).toBeGreaterThanOrEqual(2_000);
   });
 
@@ -81,7 +57,9 @@ describe('core test vectors through the SDK public API', () => {
             const actual = client.getDetail(vector.flag, defaultValue, vector.context as EvaluationContext);
             const expected = { ...vector.expected };
             if (expected.reason === 'ERROR') expected.value = defaultValue;
-            const differing = FIELDS.filter((field) => !isDeepStrictEqual(actual[field], expected[field]));
+            const differing = RESULT_FIELDS.filter(
+              (field) => !isDeepStrictEqual(actual[field], expected[field]),
+            );
             if (differing.length > 0)
               failures.push(
                 `#${index} ${vector.name ?? ''} flag ${JSON.stringify(vector.flag)} context ${JSON.stringify(vector.context)}\n` +
