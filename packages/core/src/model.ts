@@ -26,26 +26,8 @@ export interface Variant {
   name?: string;
 }
 
-export type Operator =
-  | 'equals'
-  | 'in'
-  | 'contains'
-  | 'startsWith'
-  | 'endsWith'
-  | 'matches'
-  | 'lt'
-  | 'lte'
-  | 'gt'
-  | 'gte'
-  | 'semverEq'
-  | 'semverLt'
-  | 'semverGt'
-  | 'before'
-  | 'after'
-  | 'exists'
-  | 'inSegment';
-
-export const OPERATORS: readonly Operator[] = [
+/** Every condition operator; semantics in README "Conditions". */
+export const OPERATORS = [
   'equals',
   'in',
   'contains',
@@ -63,7 +45,9 @@ export const OPERATORS: readonly Operator[] = [
   'after',
   'exists',
   'inSegment',
-];
+] as const;
+
+export type Operator = (typeof OPERATORS)[number];
 
 /** A scalar a condition compares with. */
 export type ConditionValue = string | number | boolean;

@@ -10,7 +10,6 @@ import type {
   Flag,
   FlagType,
   JsonValue,
-  Operator,
   Prerequisite,
   Rollout,
   Rule,
@@ -20,6 +19,7 @@ import type {
   Target,
   Variant,
 } from '../../src/index.js';
+import { OPERATORS } from '../../src/index.js';
 import { Prng } from './prng.js';
 
 export interface GeneratedDraft {
@@ -134,25 +134,6 @@ const STRINGY = [COUNTRY, PLAN, EMAIL, CITY, TAGS, DEVICE, VERSION];
 const NUMBER_OPERANDS = [0, 17, 18, 21, 50, 65, 49.99, -1, 1e6];
 const SEMVER_OPERANDS = ['1.0.0', '1.2.3', '2.0.0-beta.2', '2.0.0', '1.10.0', '0.9.9', '1.0.0-rc.1'];
 const TIME_OPERANDS = ['2026-01-01', '2026-11-22T10:00:00Z', 1_790_000_000_000, '2027-01-01T00:00:00+02:00'];
-const OPERATORS: Operator[] = [
-  'equals',
-  'in',
-  'contains',
-  'startsWith',
-  'endsWith',
-  'matches',
-  'lt',
-  'lte',
-  'gt',
-  'gte',
-  'semverEq',
-  'semverLt',
-  'semverGt',
-  'before',
-  'after',
-  'exists',
-  'inSegment',
-];
 
 function scalarsOf(values: readonly unknown[]): ConditionValue[] {
   return values.flatMap((value) =>
