@@ -11,6 +11,7 @@ import {
   findEnvironment,
   lockEnvironments,
 } from '../environments/environments-store.js';
+import type { FlagRecord } from '../flags/flag.js';
 import { findFlag } from '../flags/flags-store.js';
 import { loadEnvironmentModel } from '../snapshots/snapshot-store.js';
 import { type ConfigReferences, findConfigProblems, type StoredFlagConfig } from './flag-config.js';
@@ -90,7 +91,7 @@ export class FlagConfigsService {
       const config = await next(tx);
       if (sameJson(config, current.config)) return current;
 
-      await throwIfInconsistent(tx, environmentKey, flagKey, config);
+      await throwIfInconsistent(tx, environmentKey, flag, config);
       const updated = await updateConfig(
         tx,
         flagKey,
@@ -136,22 +137,27 @@ async function requireConfig(
 async function throwIfInconsistent(
   tx: Executor,
   environmentKey: string,
-  flagKey: string,
+  flag: FlagRecord,
   config: StoredFlagConfig,
 ): Promise<void> {
-  const model = await loadEnvironmentModel(tx, environmentKey);
-  const self = model.flags.find((flag) => flag.key === flagKey)!;
-  const others = model.flags.filter((flag) => flag.key !== flagKey);
+  // Only a configuration that refers to segments or other flags needs the rest of the environment read:
+  // a cycle through this flag needs a prerequisite of its own. Most writes skip two queries here.
+  const refersOutward =
+    config.prerequisites.length > 0 ||
+    config.rules.some((rule) => rule.conditions.some((condition) => condition.operator === 'inSegment'));
+  const model = refersOutward ? await loadEnvironmentModel(tx, environmentKey) : { flags: [], segments: [] };
+  const self = { key: flag.key, type: flag.type, variants: flag.variants, clientSide: flag.clientSide };
+  const others = model.flags.filter((other) => other.key !== flag.key);
   const references: ConfigReferences = {
-    flagKey,
+    flagKey: flag.key,
     variantKeys: new Set(self.variants.map((variant) => variant.key)),
     segmentKeys: new Set(model.segments.map((segment) => segment.key)),
     flags: new Map(
-      others.map((flag) => [
-        flag.key,
+      others.map((other) => [
+        other.key,
         {
-          variantKeys: new Set(flag.variants.map((variant) => variant.key)),
-          prerequisites: (flag.prerequisites ?? []).map((prerequisite) => prerequisite.flag),
+          variantKeys: new Set(other.variants.map((variant) => variant.key)),
+          prerequisites: (other.prerequisites ?? []).map((prerequisite) => prerequisite.flag),
         },
       ]),
     ),
