@@ -76,13 +76,20 @@ export class FlagConfigsService {
     next: (tx: Executor) => StoredFlagConfig | Promise<StoredFlagConfig>,
   ): Promise<FlagConfigRecord> {
     return this.db.transaction(async (tx) => {
-      const [environment] = await lockEnvironments(tx, [environmentKey]);
+      // Independent statements go out together (postgres.js pipelines them on the transaction's
+      // connection and runs them in order): the environment lock is still taken first, and the fewer
+      // round trips the lock is held for, the more writes an environment takes per second.
+      const [[environment], flagRow, currentRow] = await Promise.all([
+        lockEnvironments(tx, [environmentKey]),
+        findFlag(tx, flagKey),
+        findConfig(tx, flagKey, environmentKey, 'update'),
+      ]);
       found(environment, 'UNVEIL_ERR_ENV_NOT_FOUND', `environment "${environmentKey}"`);
-      const flag = found(await findFlag(tx, flagKey), 'UNVEIL_ERR_FLAG_NOT_FOUND', `flag "${flagKey}"`);
+      const flag = found(flagRow, 'UNVEIL_ERR_FLAG_NOT_FOUND', `flag "${flagKey}"`);
       if (flag.archived) {
         throw new UnveilError('UNVEIL_ERR_FLAG_ARCHIVED', { detail: `flag "${flagKey}" is archived` });
       }
-      const current = (await findConfig(tx, flagKey, environmentKey, 'update'))!;
+      const current = currentRow!;
       assertExpectedVersion(
         `flag "${flagKey}" in ${environmentKey}`,
         current.version,
@@ -92,24 +99,25 @@ export class FlagConfigsService {
       if (sameJson(config, current.config)) return current;
 
       await throwIfInconsistent(tx, environmentKey, flag, config);
-      const updated = await updateConfig(
-        tx,
-        flagKey,
-        environmentKey,
+      const updated: FlagConfigRecord = {
+        ...current,
         config,
-        this.clock.now(),
-        context.actor,
-      );
-      await bumpSnapshotVersions(tx, [environmentKey]);
-      await appendAuditEntry(tx, context, {
-        at: updated.updatedAt,
-        action,
-        resourceType: 'flag-config',
-        resourceKey: flagKey,
-        environmentKey,
-        before: current,
-        after: updated,
-      });
+        version: current.version + 1,
+        updatedAt: this.clock.now(),
+      };
+      await Promise.all([
+        updateConfig(tx, updated, context.actor),
+        bumpSnapshotVersions(tx, [environmentKey]),
+        appendAuditEntry(tx, context, {
+          at: updated.updatedAt,
+          action,
+          resourceType: 'flag-config',
+          resourceKey: flagKey,
+          environmentKey,
+          before: current,
+          after: updated,
+        }),
+      ]);
       return updated;
     });
   }

@@ -47,23 +47,19 @@ export function listConfigsOfFlag(tx: Executor, flagKey: string): Promise<FlagCo
 }
 
 /** Writes the next version and its history entry. */
-export async function updateConfig(
-  tx: Executor,
-  flagKey: string,
-  environmentKey: string,
-  config: StoredFlagConfig,
-  at: Date,
-  actor: string,
-): Promise<FlagConfigRecord> {
-  const [row] = await tx
-    .update(flagConfigs)
-    .set({ config, updatedAt: at, version: sql`${flagConfigs.version} + 1` })
-    .where(and(eq(flagConfigs.flagKey, flagKey), eq(flagConfigs.environmentKey, environmentKey)))
-    .returning();
-  await tx
-    .insert(flagConfigVersions)
-    .values({ flagKey, environmentKey, version: row!.version, config, at, actor });
-  return row!;
+/**
+ * Writes the next version of a configuration and its history row. The caller holds the row lock and
+ * computed `next` from the locked row, so both statements go out together (one round trip on Postgres).
+ */
+export async function updateConfig(tx: Executor, next: FlagConfigRecord, actor: string): Promise<void> {
+  const { flagKey, environmentKey, config, version, updatedAt } = next;
+  await Promise.all([
+    tx
+      .update(flagConfigs)
+      .set({ config, updatedAt, version })
+      .where(and(eq(flagConfigs.flagKey, flagKey), eq(flagConfigs.environmentKey, environmentKey))),
+    tx.insert(flagConfigVersions).values({ flagKey, environmentKey, version, config, at: updatedAt, actor }),
+  ]);
 }
 
 const versionColumns = {
