@@ -31,6 +31,16 @@ describe('stream liveness and shutdown', () => {
     sdk.close();
   });
 
+  it('sends no heartbeat before the catch-up: a heartbeat means "you are current"', async () => {
+    const waiting = await connectSdk(baseUrl, serverKey, { hello: false });
+    await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS * 3));
+    expect(waiting.messages).toEqual([]);
+    waiting.send({ type: 'hello', sdk: { name: 'test', version: '0.0.0' } });
+    await waiting.next(isHeartbeat);
+    expect(waiting.messages.map((message) => message.type).slice(0, 2)).toEqual(['snapshot', 'heartbeat']);
+    waiting.close();
+  });
+
   it('drops a peer that stops answering pings, and counts it', async () => {
     const silent = await connectSdk(baseUrl, serverKey);
     await silent.next(isHeartbeat);

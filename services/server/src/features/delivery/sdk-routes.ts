@@ -1,8 +1,8 @@
-import cors from '@fastify/cors';
 import { compileSnapshot, type EvaluationContext, type Evaluator, type EventsBatch } from '@unveil/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { UnveilError } from '../../errors.js';
+import { allowAnyOrigin } from '../../http/cors.js';
 import { toFieldErrors } from '../../http/zod-type-provider.js';
 import type { UsageService } from '../usage/usage-service.js';
 import type { DeliveryService } from './delivery-service.js';
@@ -43,16 +43,16 @@ export function sdkRoutes(deps: {
   return async (app: FastifyInstance) => {
     // Browser SDKs call these from any origin; client keys are public by design and server keys are
     // refused in URLs, so allowing every origin exposes nothing a page could not already read.
-    await app.register(cors, {
-      origin: true,
+    allowAnyOrigin(app, {
+      paths: '/sdk/v1/*',
       methods: ['GET', 'POST'],
       allowedHeaders: ['authorization', 'content-type', 'if-none-match'],
       exposedHeaders: ['etag'],
-      maxAge: 600,
+      maxAgeSeconds: 600,
     });
     app.decorateRequest('sdk', undefined as unknown as SdkPrincipal);
     app.addHook('onRequest', async (request: FastifyRequest) => {
-      if (request.method === 'OPTIONS') return; // CORS preflight: answered by the cors plugin, no key
+      if (request.method === 'OPTIONS') return; // a preflight the CORS hook did not answer: no key needed
       const query = request.query as { key?: unknown };
       const result = await auth.authenticate(presentedKey(request.headers.authorization, query.key));
       if (!result.ok) {

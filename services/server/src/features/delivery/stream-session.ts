@@ -28,6 +28,8 @@ export class StreamSession implements Subscriber {
   #principal: SdkPrincipal | undefined;
   #helloTimer: NodeJS.Timeout | undefined;
   #helloReceived = false;
+  /** Set once the catch-up after hello has been sent: only then do heartbeats mean "you are current". */
+  #synced = false;
   /** Undo functions for what this session joined (the feed, the SDK registry). */
   #leave: (() => void)[] = [];
   #pending: Buffer[] = [];
@@ -120,7 +122,7 @@ export class StreamSession implements Subscriber {
     }
     this.alive = false;
     this.socket.ping();
-    if (this.#principal !== undefined) this.send(frame);
+    if (this.#synced) this.send(frame);
   }
 
   #receive(data: Buffer, isBinary: boolean): void {
@@ -159,6 +161,7 @@ export class StreamSession implements Subscriber {
     this.#leave.push(feed.add(this), this.delivery.sdks.connect(principal.environment, identity));
     // The first heartbeat tells the client it is current (and how often to expect the next).
     this.#message({ type: 'heartbeat', at: this.now(), intervalMs: this.limits.heartbeatMs });
+    this.#synced = true;
   }
 
   #ack(version: number): void {
