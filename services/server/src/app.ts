@@ -44,7 +44,7 @@ export interface AppConfig {
 }
 
 export interface DeliveryConfig extends StreamOptions, DeliveryOptions {
-  /** How long an SDK key check is remembered; also how long a revoked key may keep working. */
+  /** How long a key check is remembered; also how long a key revoked on another instance may keep working. */
   sdkKeyCacheMs: number;
 }
 
@@ -105,7 +105,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const delivery = { ...DEFAULT_DELIVERY, ...deps.config.delivery };
   const bus = deps.bus ?? new InProcessBus();
   const snapshots = new SnapshotService(deps.db);
-  const keys = new KeysService(deps.db, deps.clock);
+  const keys = new KeysService(deps.db, deps.clock, delivery.sdkKeyCacheMs);
   let deliveryService: DeliveryService | undefined;
   const metrics = new Metrics(() => deliveryService?.connections() ?? []);
   deliveryService = new DeliveryService(snapshots, bus, deps.clock, delivery, metrics.fanout);
@@ -125,7 +125,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   metrics.register(app);
   await app.register(healthRoutes(deps.db));
-  const sdkAuth = new SdkKeyAuthenticator(keys, deps.clock, delivery.sdkKeyCacheMs);
+  const sdkAuth = new SdkKeyAuthenticator(keys);
   await app.register(sdkRoutes({ delivery: deliveryService, auth: sdkAuth, usage: services.usage }));
   await app.register(
     streamRoutes({

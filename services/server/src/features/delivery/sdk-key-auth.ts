@@ -1,4 +1,3 @@
-import type { Clock } from '../../clock.js';
 import type { KeysService } from '../keys/keys-service.js';
 import type { ViewKind } from './views.js';
 
@@ -31,33 +30,17 @@ export function presentedKey(authorization: string | undefined, queryKey: unknow
 }
 
 /**
- * Authenticates SDK keys, remembering each answer for `ttlMs`: SDK traffic (polling, reconnect storms)
- * must not cost a database read per request, and a revoked key stops working within the TTL.
+ * Authenticates SDK keys. KeysService remembers each answer for a second, so SDK traffic (polling,
+ * reconnect storms) costs the database one read per key per second, and a revoked key stops working
+ * within that second.
  */
 export class SdkKeyAuthenticator {
-  readonly #cache = new Map<string, { result: SdkAuthResult; expiresAt: number }>();
-
-  constructor(
-    private readonly keys: KeysService,
-    private readonly clock: Clock,
-    private readonly ttlMs = 1_000,
-    private readonly maxEntries = 50_000,
-  ) {}
+  constructor(private readonly keys: KeysService) {}
 
   async authenticate({ key, fromQuery }: PresentedKey): Promise<SdkAuthResult> {
     if (key === undefined) return { ok: false, failure: 'missing' };
     // A server key sees every rule and list: it must never travel in a URL, where logs keep it.
     if (fromQuery && key.startsWith('unv_srv_')) return { ok: false, failure: 'server-key-in-url' };
-    const now = this.clock.now().getTime();
-    const cached = this.#cache.get(key);
-    if (cached !== undefined && cached.expiresAt > now) return cached.result;
-    const result = await this.#lookUp(key);
-    if (this.#cache.size >= this.maxEntries) this.#cache.clear();
-    this.#cache.set(key, { result, expiresAt: now + this.ttlMs });
-    return result;
-  }
-
-  async #lookUp(key: string): Promise<SdkAuthResult> {
     const record = await this.keys.authenticate(key);
     if (record === undefined) return { ok: false, failure: 'invalid' };
     if (record.kind === 'admin' || record.environmentKey === null) return { ok: false, failure: 'not-sdk' };

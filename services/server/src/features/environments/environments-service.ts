@@ -3,6 +3,7 @@ import { assertExpectedVersion, found } from '../../concurrency.js';
 import type { Database } from '../../db/database.js';
 import { takeTransactionLock } from '../../db/locks.js';
 import { UnveilError } from '../../errors.js';
+import { TtlCache } from '../../ttl-cache.js';
 import type { WriteContext } from '../../write-context.js';
 import { appendAuditEntry } from '../audit/audit-store.js';
 import { initialFlagConfig } from '../flag-configs/flag-config.js';
@@ -25,11 +26,31 @@ export interface NewEnvironmentInput {
 
 export type EnvironmentChanges = Partial<Pick<EnvironmentRecord, 'name' | 'protected'>>;
 
+/** What access control asks on every request to an environment route. */
+export interface EnvironmentScope {
+  key: string;
+  protected: boolean;
+}
+
 export class EnvironmentsService {
+  /** Remembered briefly: a protection change on another instance applies within this TTL. */
+  readonly #scopes: TtlCache<EnvironmentScope | undefined>;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-  ) {}
+    scopeTtlMs = 1_000,
+  ) {
+    this.#scopes = new TtlCache(clock, scopeTtlMs);
+  }
+
+  /** The environment's protection, for access control; answered from memory most of the time. */
+  scope(key: string): Promise<EnvironmentScope | undefined> {
+    return this.#scopes.get(key, async () => {
+      const environment = await this.find(key);
+      return environment && { key: environment.key, protected: environment.protected };
+    });
+  }
 
   /** A new environment starts with every existing flag switched off (see initialFlagConfig). */
   create(input: NewEnvironmentInput, context: WriteContext): Promise<EnvironmentRecord> {
@@ -37,6 +58,7 @@ export class EnvironmentsService {
       await takeTransactionLock(tx, 'catalog');
       const at = this.clock.now();
       const created = await insertEnvironment(tx, { ...input, createdAt: at });
+      this.#scopes.clear();
       if (created === undefined) {
         throw new UnveilError('UNVEIL_ERR_ENV_EXISTS', {
           detail: `environment "${input.key}" already exists`,
@@ -87,6 +109,7 @@ export class EnvironmentsService {
       const locked = found(current, 'UNVEIL_ERR_ENV_NOT_FOUND', `environment "${key}"`);
       assertExpectedVersion(`environment "${key}"`, locked.version, context.expectedVersion);
       const updated = await updateEnvironment(tx, key, { ...changes, updatedAt: this.clock.now() });
+      this.#scopes.clear();
       await appendAuditEntry(tx, context, {
         at: updated.updatedAt,
         action: 'environment.update',

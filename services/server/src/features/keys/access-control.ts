@@ -39,7 +39,7 @@ export const accessControl = fp(
       // An unknown environment is left to the route, which answers 404.
       const scope =
         typeof environmentKey === 'string'
-          ? ((await options.environments.find(environmentKey)) ?? { key: environmentKey, protected: false })
+          ? ((await options.environments.scope(environmentKey)) ?? { key: environmentKey, protected: false })
           : undefined;
       if (!isAllowed(grant, access, scope)) {
         const where = scope === undefined ? '' : ` in ${scope.key}${scope.protected ? ' (protected)' : ''}`;

@@ -4,6 +4,7 @@ import { found } from '../../concurrency.js';
 import type { Database, Executor } from '../../db/database.js';
 import { takeTransactionLock } from '../../db/locks.js';
 import { UnveilError } from '../../errors.js';
+import { TtlCache } from '../../ttl-cache.js';
 import type { WriteContext } from '../../write-context.js';
 import { appendAuditEntry } from '../audit/audit-store.js';
 import { findEnvironment } from '../environments/environments-store.js';
@@ -30,11 +31,19 @@ export type ApiKeyView = Omit<ApiKeyRecord, 'keyHash'>;
 
 export const BOOTSTRAP_KEY_NAME = 'bootstrap-admin';
 
+/** How long a key check is remembered; also how long a key revoked on another instance keeps working. */
+export const KEY_CHECK_TTL_MS = 1_000;
+
 export class KeysService {
+  readonly #checked: TtlCache<ApiKeyView | undefined>;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-  ) {}
+    checkTtlMs = KEY_CHECK_TTL_MS,
+  ) {
+    this.#checked = new TtlCache(clock, checkTtlMs);
+  }
 
   /** The only time the key itself is returned; afterwards only its hash exists. */
   create(input: NewKeyInput, context: WriteContext): Promise<{ key: string; record: ApiKeyView }> {
@@ -78,6 +87,7 @@ export class KeysService {
       const current = found(await findKey(tx, id, 'update'), 'UNVEIL_ERR_KEY_NOT_FOUND', `key "${id}"`);
       if (current.revokedAt !== null) return toView(current);
       const revoked = await revokeKey(tx, id, this.clock.now());
+      this.#checked.clear(); // revocation takes effect on this instance at once
       await audit(tx, context, 'api-key.revoke', revoked.revokedAt!, current, revoked);
       return toView(revoked);
     });
@@ -85,8 +95,11 @@ export class KeysService {
 
   /** The active key this secret belongs to, if any. */
   async authenticate(presented: string): Promise<ApiKeyView | undefined> {
-    const record = await this.db.transaction((tx) => findActiveKeyByHash(tx, hashKey(presented)));
-    return record !== undefined && hashesMatch(record.keyHash, presented) ? toView(record) : undefined;
+    const hash = hashKey(presented);
+    return this.#checked.get(hash, async () => {
+      const record = await this.db.transaction((tx) => findActiveKeyByHash(tx, hash));
+      return record !== undefined && hashesMatch(record.keyHash, presented) ? toView(record) : undefined;
+    });
   }
 
   /**
@@ -119,6 +132,7 @@ export class KeysService {
               createdBy: context.actor,
             })
           : await replaceKeySecret(tx, existing.id, secret);
+      this.#checked.clear();
       await audit(tx, context, 'api-key.bootstrap', at, existing, record!);
       return configuredKey === undefined ? key : undefined;
     });
