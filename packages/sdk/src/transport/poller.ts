@@ -23,6 +23,11 @@ export class Poller {
   #etag: string | undefined;
   #timer: unknown;
   #running = false;
+  /**
+   * Bumped by `stop()`: a request still out when the poller is stopped (and maybe started again) must not
+   * schedule the next one, or a stop/start during a request would leave two loops polling.
+   */
+  #loop = 0;
 
   constructor(private readonly options: PollerOptions) {}
 
@@ -39,6 +44,7 @@ export class Poller {
 
   stop(): void {
     this.#running = false;
+    this.#loop++;
     this.options.clock.clearTimeout(this.#timer);
   }
 
@@ -59,10 +65,11 @@ export class Poller {
   }
 
   #schedule(ms: number): void {
+    const loop = this.#loop;
     this.#timer = this.options.clock.setTimeout(async () => {
-      if (!this.#running) return;
+      if (loop !== this.#loop) return;
       await this.poll();
-      if (this.#running) this.#schedule(this.options.intervalMs);
+      if (loop === this.#loop) this.#schedule(this.options.intervalMs);
     }, ms);
   }
 }

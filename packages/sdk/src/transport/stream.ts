@@ -102,7 +102,7 @@ export class Stream {
       .then(() => this.options.open(this.options.url, this.options.headers))
       .then(
         (socket) => {
-          if (generation !== this.#generation) return socket.close(1000, 'superseded');
+          if (generation !== this.#generation) return discard(socket, 1000, 'superseded');
           this.#socket = socket;
           socket.onopen = () => this.send(this.events.hello());
           socket.onmessage = (event) => {
@@ -206,12 +206,21 @@ export class Stream {
     clock.clearTimeout(this.#watchdog);
     const socket = this.#socket;
     this.#socket = undefined;
-    if (socket === undefined) return;
-    socket.onopen = socket.onmessage = socket.onclose = null;
-    try {
-      socket.close(code, reason);
-    } catch {
-      // Closing a socket that never opened may throw in some runtimes; it is gone either way.
-    }
+    if (socket !== undefined) discard(socket, code, reason);
+  }
+}
+
+/**
+ * Closes a socket whose events nobody wants any more. It may still be connecting: `ws` then aborts the
+ * handshake and emits `error`, which — with no listener — would be an uncaught exception that ends the
+ * process; other runtimes may throw from `close()` instead. Either way the socket is gone.
+ */
+function discard(socket: WebSocketLike, code: number, reason: string): void {
+  socket.onopen = socket.onmessage = socket.onclose = null;
+  socket.onerror = () => {};
+  try {
+    socket.close(code, reason);
+  } catch {
+    // See above: nothing more to do.
   }
 }
