@@ -1,0 +1,292 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { AdminApi } from './admin-api.js';
+
+/** Where `src/server.ts` runs from: its tsconfig maps `@unveil/core` to the sources, as vitest does. */
+const SERVER_DIR = fileURLToPath(new URL('../../services/server/', import.meta.url));
+
+/**
+ * A real Unveil server process (`node --import tsx services/server/src/server.ts`) on a port and a
+ * database of its own, which survives restarts: `kill()` / `stop()` end the process, `start()` brings it
+ * back on the same port and the same data.
+ */
+export interface UnveilServer {
+  /** `http://127.0.0.1:<port>`: the same across restarts. */
+  readonly url: string;
+  readonly port: number;
+  /** The bootstrap admin key the process was started with (`UNVEIL_ADMIN_KEY`). */
+  readonly adminKey: string;
+  /** The admin API, authenticated with `adminKey`. */
+  readonly admin: AdminApi;
+  /** Whether a process is running now. */
+  readonly running: boolean;
+  /** Starts the process (again) and resolves once `/readyz` answers 200. */
+  start(): Promise<void>;
+  /** `kill -9`: no goodbye to anyone; resolves once the process is gone. */
+  kill(): Promise<void>;
+  /** SIGTERM: a graceful shutdown (goaway to every SDK); resolves once the process has exited. */
+  stop(): Promise<void>;
+  /** What the process wrote, for failure messages. */
+  output(): string;
+  /** Ends the process and deletes its database. Idempotent. */
+  dispose(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** Extra environment variables for the process. */
+  env?: Record<string, string>;
+}
+
+/** Every process started here, killed if the test process exits without disposing of them. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+/**
+ * Starts a server on a free port with a fresh database: a PGlite data directory in a temporary
+ * directory, or — when `DATABASE_URL` is set — a new Postgres database on that server (never the
+ * database named in the URL itself), dropped by `dispose()`.
+ */
+export async function startServer(options: ServerOptions = {}): Promise<UnveilServer> {
+  const database = await freshDatabase();
+  const port = await freePort();
+  const adminKey = `unv_adm_e2e_${randomBytes(24).toString('hex')}`;
+  const url = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    UNVEIL_ADMIN_KEY: adminKey,
+    UNVEIL_DEMO: '0',
+    LOG_LEVEL: 'warn',
+    UNVEIL_SHUTDOWN_TIMEOUT_MS: '5000',
+    // The tests poll the admin API (delivery proof, versions) far faster than people do.
+    UNVEIL_ADMIN_RATE_LIMIT: '1000000',
+    ...database.env,
+    ...options.env,
+  };
+  if (database.env.DATABASE_URL === undefined) delete env.DATABASE_URL;
+
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  let log = '';
+  const append = (chunk: Buffer) => {
+    log = (log + chunk.toString('utf8')).slice(-20_000);
+  };
+
+  const server: UnveilServer = {
+    url,
+    port,
+    adminKey,
+    admin: new AdminApi(url, adminKey),
+    get running() {
+      return child !== undefined;
+    },
+    async start() {
+      if (child !== undefined) throw new Error('start: the server is already running');
+      log += `\n--- start ${new Date().toISOString()}\n`;
+      const started = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+        cwd: SERVER_DIR,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child = started;
+      live.add(started);
+      started.stdout?.on('data', append);
+      started.stderr?.on('data', append);
+      exited = new Promise((resolve) =>
+        started.once('exit', (code, signal) => {
+          log += `\n--- exited: ${signal ?? code}\n`;
+          live.delete(started);
+          if (child === started) child = undefined;
+          resolve();
+        }),
+      );
+      await waitUntilReady(
+        url,
+        () => child !== started,
+        () => log,
+      );
+    },
+    async kill() {
+      const running = child;
+      if (running === undefined) return;
+      running.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      const running = child;
+      if (running === undefined) return;
+      running.kill('SIGTERM');
+      await exited;
+    },
+    output: () => log,
+    async dispose() {
+      await server.kill();
+      await database.dispose();
+    },
+  };
+  try {
+    await server.start();
+  } catch (error) {
+    await server.dispose();
+    throw error;
+  }
+  return server;
+}
+
+/** Polls `/readyz` until it answers 200; fails early if the process exits. */
+async function waitUntilReady(url: string, gone: () => boolean, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (gone()) throw new Error(`the server exited before it was ready:\n${output()}`);
+    try {
+      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      await response.body?.cancel();
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(50);
+  }
+  throw new Error(`the server was not ready within 60 s:\n${output()}`);
+}
+
+interface FreshDatabase {
+  env: Record<string, string>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A copy of a migrated PGlite data directory in a temporary directory, or a new database on the Postgres
+ * server named by DATABASE_URL (which the server process migrates on start, as in production).
+ */
+async function freshDatabase(): Promise<FreshDatabase> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl === undefined || serverUrl === '') {
+    const template = await pgliteTemplate();
+    const dataDir = await mkdtemp(join(tmpdir(), 'unveil-e2e-'));
+    await cp(template, dataDir, { recursive: true });
+    return {
+      env: { UNVEIL_DATA_DIR: dataDir },
+      dispose: () => rm(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const name = `unveil_e2e_${randomUUID().replaceAll('-', '')}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await admin.unsafe(`create database "${name}"`);
+  } catch (error) {
+    await admin.end();
+    // An unreachable DATABASE_URL fails the run; it never falls back to PGlite.
+    throw new Error(`DATABASE_URL is set but database ${name} could not be created: ${String(error)}`, {
+      cause: error,
+    });
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString() },
+    async dispose() {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+const MIGRATIONS = join(SERVER_DIR, 'drizzle');
+
+/**
+ * A fresh PGlite takes seconds to initialize and migrate; copying a migrated one takes a fraction of
+ * one. The first test file builds the template (under a lock other processes wait on), keyed by a hash
+ * of the migrations so that a changed schema never reuses a stale one.
+ */
+async function pgliteTemplate(): Promise<string> {
+  const root = join(tmpdir(), 'unveil-e2e');
+  const template = join(root, `template-${await migrationsHash()}`);
+  const lock = `${template}.lock`;
+  await mkdir(root, { recursive: true });
+  const deadline = Date.now() + 120_000;
+  while (!existsSync(template)) {
+    if (await tryMkdir(lock)) {
+      try {
+        if (!existsSync(template)) await buildPgliteTemplate(template);
+      } finally {
+        await rm(lock, { recursive: true, force: true });
+      }
+    } else {
+      // A lock left by a run that was killed mid-build: older than any build takes.
+      const age = await stat(lock).then(
+        (info) => Date.now() - info.mtimeMs,
+        () => 0,
+      );
+      if (age > 120_000) await rm(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${template} (remove ${lock})`);
+      await sleep(100);
+    }
+  }
+  return template;
+}
+
+async function buildPgliteTemplate(template: string): Promise<void> {
+  const root = dirname(template);
+  for (const entry of await readdir(root)) {
+    if (entry.startsWith('template-') && !entry.endsWith('.lock'))
+      await rm(join(root, entry), { recursive: true, force: true });
+  }
+  const building = `${template}.building-${process.pid}`;
+  await rm(building, { recursive: true, force: true });
+  // The server's own migration code, in this process: the same schema the server process would create.
+  const { openDatabase } = await import('../../services/server/src/db/database.js');
+  const db = await openDatabase({ dataDir: building });
+  await db.migrate();
+  await db.close();
+  await rename(building, template);
+}
+
+async function migrationsHash(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of (await readdir(MIGRATIONS, { recursive: true })).sort()) {
+    const path = join(MIGRATIONS, file);
+    if ((await stat(path)).isFile()) hash.update(file).update(await readFile(path));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function tryMkdir(path: string): Promise<boolean> {
+  try {
+    await mkdir(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/** A port nobody listens on now (the OS picks it). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
