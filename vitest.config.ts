@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
@@ -19,7 +19,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'core', include: ['packages/*/test/**/*.test.ts'], testTimeout: 30_000 },
+        test: { name: 'packages', include: ['packages/*/test/**/*.test.ts'], testTimeout: 30_000 },
       },
       {
         extends: true,
@@ -31,7 +31,17 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
-      { extends: true, test: { name: 'e2e', include: ['test/**/*.test.ts'], exclude: ['test/bench/**'] } },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.test.ts'],
+          // Spread the defaults: a bare list would drop node_modules and run linked packages' tests again.
+          exclude: [...configDefaults.exclude, 'test/bench/**'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });
