@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { ensurePgliteTemplate } from '../../services/server/test/support/test-database.js';
 import { AdminApi } from './admin-api.js';
 
 /** Where `src/server.ts` runs from: its tsconfig maps `@unveil/core` to the sources, as vitest does. */
@@ -172,7 +172,7 @@ interface FreshDatabase {
 async function freshDatabase(): Promise<FreshDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl === undefined || serverUrl === '') {
-    const template = await pgliteTemplate();
+    const template = await ensurePgliteTemplate();
     const dataDir = await mkdtemp(join(tmpdir(), 'unveil-e2e-'));
     await cp(template, dataDir, { recursive: true });
     return {
@@ -200,75 +200,6 @@ async function freshDatabase(): Promise<FreshDatabase> {
       await admin.end();
     },
   };
-}
-
-const MIGRATIONS = join(SERVER_DIR, 'drizzle');
-
-/**
- * A fresh PGlite takes seconds to initialize and migrate; copying a migrated one takes a fraction of
- * one. The first test file builds the template (under a lock other processes wait on), keyed by a hash
- * of the migrations so that a changed schema never reuses a stale one.
- */
-async function pgliteTemplate(): Promise<string> {
-  const root = join(tmpdir(), 'unveil-e2e');
-  const template = join(root, `template-${await migrationsHash()}`);
-  const lock = `${template}.lock`;
-  await mkdir(root, { recursive: true });
-  const deadline = Date.now() + 120_000;
-  while (!existsSync(template)) {
-    if (await tryMkdir(lock)) {
-      try {
-        if (!existsSync(template)) await buildPgliteTemplate(template);
-      } finally {
-        await rm(lock, { recursive: true, force: true });
-      }
-    } else {
-      // A lock left by a run that was killed mid-build: older than any build takes.
-      const age = await stat(lock).then(
-        (info) => Date.now() - info.mtimeMs,
-        () => 0,
-      );
-      if (age > 120_000) await rm(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${template} (remove ${lock})`);
-      await sleep(100);
-    }
-  }
-  return template;
-}
-
-async function buildPgliteTemplate(template: string): Promise<void> {
-  const root = dirname(template);
-  for (const entry of await readdir(root)) {
-    if (entry.startsWith('template-') && !entry.endsWith('.lock'))
-      await rm(join(root, entry), { recursive: true, force: true });
-  }
-  const building = `${template}.building-${process.pid}`;
-  await rm(building, { recursive: true, force: true });
-  // The server's own migration code, in this process: the same schema the server process would create.
-  const { openDatabase } = await import('../../services/server/src/db/database.js');
-  const db = await openDatabase({ dataDir: building });
-  await db.migrate();
-  await db.close();
-  await rename(building, template);
-}
-
-async function migrationsHash(): Promise<string> {
-  const hash = createHash('sha256');
-  for (const file of (await readdir(MIGRATIONS, { recursive: true })).sort()) {
-    const path = join(MIGRATIONS, file);
-    if ((await stat(path)).isFile()) hash.update(file).update(await readFile(path));
-  }
-  return hash.digest('hex').slice(0, 16);
-}
-
-async function tryMkdir(path: string): Promise<boolean> {
-  try {
-    await mkdir(path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
 }
 
 /** A port nobody listens on now (the OS picks it). */

@@ -51,8 +51,13 @@ async function openPgliteCopy(): Promise<TestDatabase> {
   };
 }
 
-/** The first test file to get here builds the template; the others wait for it (cross-process lock). */
-async function ensurePgliteTemplate(): Promise<string> {
+/**
+ * A migrated PGlite data directory to copy, built by the first test file (of any suite) to get here while
+ * the others wait for it (a cross-process lock), and keyed by a hash of the migrations so that a changed
+ * schema never reuses a stale one. Also used by the end-to-end suite, whose server processes start on
+ * copies of it.
+ */
+export async function ensurePgliteTemplate(): Promise<string> {
   const root = join(tmpdir(), 'unveil-server-test');
   const template = join(root, `template-${await migrationsHash()}`);
   const lock = `${template}.lock`;
@@ -66,6 +71,12 @@ async function ensurePgliteTemplate(): Promise<string> {
         await rm(lock, { recursive: true, force: true });
       }
     } else {
+      // A lock left by a run that was killed mid-build is older than any build takes.
+      const age = await stat(lock).then(
+        (info) => Date.now() - info.mtimeMs,
+        () => 0,
+      );
+      if (age > 120_000) await rm(lock, { recursive: true, force: true });
       if (Date.now() > deadline)
         throw new Error(`timed out waiting for ${template} (remove ${lock} if stale)`);
       await new Promise((resolve) => setTimeout(resolve, 100));
