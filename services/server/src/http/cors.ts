@@ -20,19 +20,22 @@ export function allowAnyOrigin(app: FastifyInstance, options: CorsOptions): void
   const exposedHeaders = options.exposedHeaders.join(', ');
   const maxAge = String(options.maxAgeSeconds);
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback style: an async hook would cost every request a promise, Origin or not.
+  app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
-    if (origin === undefined) return;
+    if (origin === undefined) return done();
     reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
     if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
-      return reply
+      reply
         .header('access-control-allow-methods', methods)
         .header('access-control-allow-headers', allowedHeaders)
         .header('access-control-max-age', maxAge)
         .status(204)
         .send();
+      return;
     }
     reply.header('access-control-expose-headers', exposedHeaders);
+    done();
   });
   // Preflights must reach the hook above: without a route, OPTIONS would end in the 404 handler first.
   app.options(options.paths, { config: { access: 'public' } }, async (_request, reply) =>

@@ -95,9 +95,10 @@ export class KeysService {
 
   /** The active key this secret belongs to, if any. */
   async authenticate(presented: string): Promise<ApiKeyView | undefined> {
-    const hash = hashKey(presented);
-    return this.#checked.get(hash, async () => {
-      const record = await this.db.transaction((tx) => findActiveKeyByHash(tx, hash));
+    // Keyed by the presented string itself: hashing first would cost a SHA-256 on every SDK request, and
+    // only an exact match may reuse an answer.
+    return this.#checked.get(presented, async () => {
+      const record = await this.db.transaction((tx) => findActiveKeyByHash(tx, hashKey(presented)));
       return record !== undefined && hashesMatch(record.keyHash, presented) ? toView(record) : undefined;
     });
   }
