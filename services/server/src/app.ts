@@ -118,7 +118,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     snapshots,
     keys,
     delivery: deliveryService,
-    usage: new UsageService(deps.db, deps.clock),
+    usage: new UsageService(deps.db, deps.clock, (error) =>
+      app.log.warn({ err: error }, 'usage flush failed; kept for the next one'),
+    ),
   };
   app.decorate('services', services);
   const openApiDocument = recordOpenApi(app, { title: 'Unveil admin API', version: '1' });

@@ -34,11 +34,13 @@ export class UsageService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    /** Told when a periodic flush fails; the counts are kept and written by the next one. */
+    private readonly onFlushError: (error: unknown) => void = () => {},
     private readonly flushMs = 5_000,
   ) {}
 
   start(): void {
-    this.#timer = setInterval(() => void this.flush().catch(() => {}), this.flushMs);
+    this.#timer = setInterval(() => void this.flush().catch(this.onFlushError), this.flushMs);
     this.#timer.unref();
   }
 
