@@ -32,6 +32,7 @@ export const ERRORS = {
   UNVEIL_ERR_KEY_EXISTS: { status: 409, title: 'API key name taken' },
   UNVEIL_ERR_VERSION_NOT_FOUND: { status: 404, title: 'Version not found' },
   UNVEIL_ERR_SERVER_INTERNAL: { status: 500, title: 'Internal server error' },
+  UNVEIL_ERR_DATABASE_UNAVAILABLE: { status: 503, title: 'Database unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { type ErrorCode, UnveilError } from '../errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -33,6 +34,12 @@ export function registerProblemHandlers(app: FastifyInstance): void {
 
 function toUnveilError(error: FastifyError | UnveilError): UnveilError {
   if (error instanceof UnveilError) return error;
+  if (isDatabaseUnavailable(error)) {
+    return new UnveilError('UNVEIL_ERR_DATABASE_UNAVAILABLE', {
+      detail: 'the database cannot be reached; nothing was changed — retry shortly',
+      cause: error,
+    });
+  }
   const status = error.statusCode ?? 500;
   if (status < 400 || status >= 500) return new UnveilError('UNVEIL_ERR_SERVER_INTERNAL', { cause: error });
   const code = FASTIFY_CODES[error.code] ?? 'UNVEIL_ERR_HTTP_BAD_REQUEST';
@@ -40,6 +47,7 @@ function toUnveilError(error: FastifyError | UnveilError): UnveilError {
 }
 
 function sendProblem(request: FastifyRequest, reply: FastifyReply, error: UnveilError): FastifyReply {
+  if (error.status === 503) reply.header('retry-after', '2');
   return reply
     .status(error.status)
     .type(PROBLEM_CONTENT_TYPE)
