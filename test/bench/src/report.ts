@@ -237,6 +237,15 @@ export function buildReport(
           `(${fastest.name}): ${fixed1.format(factor)}×`,
       );
     }
+    const viaSdk = runs.find((r) => r.role === 'ours-sdk' && r.scenarioId === scenario.id);
+    if (viaSdk) {
+      const overhead = viaSdk.measurement.nsPerEval / ours.measurement.nsPerEval - 1;
+      ratios.push(`${scenario.title}: through the SDK API: ${fixed1.format(overhead * 100)} % over the core`);
+      targets.push(
+        `${overhead <= 0.1 ? 'PASS' : 'FAIL'}  ${scenario.title}: the SDK API within 10 % of the core: ` +
+          `${fixed1.format(overhead * 100)} %`,
+      );
+    }
     for (const floorRun of runs.filter((r) => r.role === 'floor' && r.scenarioId === scenario.id)) {
       const factor = ours.measurement.nsPerEval / floorRun.measurement.nsPerEval;
       ratios.push(`${scenario.title}: ours vs ${floorRun.name}: ${fixed1.format(factor)}× its time`);

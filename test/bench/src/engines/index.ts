@@ -6,6 +6,7 @@ import type { Engine } from './types.js';
  */
 const LOADERS = {
   unveil: async () => (await import('./unveil.js')).unveil,
+  'unveil-sdk': async () => (await import('./unveil-sdk.js')).unveilSdk,
   floor: async () => (await import('./floor.js')).floor,
   'floor-inplace': async () => (await import('./floor.js')).floorInPlace,
   growthbook: async () => (await import('./growthbook.js')).growthbook,

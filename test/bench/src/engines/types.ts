@@ -19,7 +19,8 @@ export interface PreparedEngine {
   close?(): void | Promise<void>;
 }
 
-export type EngineRole = 'ours' | 'peer' | 'floor';
+/** `ours-sdk` is ours through the SDK's public API: compared with `ours`, not with the peers. */
+export type EngineRole = 'ours' | 'ours-sdk' | 'peer' | 'floor';
 
 export interface Engine {
   /** Stable id used on the command line, e.g. `growthbook`. */

@@ -78,19 +78,24 @@ export function unveilSnapshot(scenario: Scenario, workload: Workload): Snapshot
   };
 }
 
+/** The workload's contexts as Unveil contexts, built once so the measured call is the evaluation alone. */
+export function unveilContexts(workload: Workload): EvaluationContext[] {
+  return workload.contexts.map((c) => ({
+    key: c.key,
+    country: c.country,
+    plan: c.plan,
+    email: c.email,
+    age: c.age,
+  }));
+}
+
 export const unveil: Engine = {
   id: 'unveil',
   name: 'Unveil (ours, getBoolean)',
   role: 'ours',
   async setup(scenario, workload) {
     const evaluator = compileSnapshot(unveilSnapshot(scenario, workload));
-    const contexts: EvaluationContext[] = workload.contexts.map((c) => ({
-      key: c.key,
-      country: c.country,
-      plan: c.plan,
-      email: c.email,
-      age: c.age,
-    }));
+    const contexts = unveilContexts(workload);
     const flagKey = scenario.flagKey;
     return syncEngine((index) => evaluator.getBoolean(flagKey, false, contexts[index]!));
   },
