@@ -180,6 +180,7 @@ describe('delivery proof', () => {
     await acking.next(isPatch(start + 1));
     await silent.next(isPatch(start + 1));
     acking.send({ type: 'ack', version: start + 1 });
+    acking.send({ type: 'ack', version: start + 1 }); // a repeated ack is not a second SDK applying it
 
     await expect
       .poll(

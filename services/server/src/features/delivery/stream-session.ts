@@ -33,6 +33,8 @@ export class StreamSession implements Subscriber {
   /** Undo functions for what this session joined (the feed, the SDK registry). */
   #leave: (() => void)[] = [];
   #pending: Buffer[] = [];
+  /** The highest version this session acknowledged: a repeated ack is not another SDK applying it. */
+  #lastAck = -1;
   #closed = false;
   /** Cleared by each heartbeat tick; a pong sets it again. A peer that stays silent a whole tick is dead. */
   alive = true;
@@ -127,8 +129,12 @@ export class StreamSession implements Subscriber {
 
   #receive(data: Buffer, isBinary: boolean): void {
     if (isBinary) this.#badFrame('frames are JSON text');
-    else if (this.#principal === undefined) this.#pending.push(data);
-    else this.#handle(data);
+    else if (this.#principal === undefined) {
+      // Before the key is checked a client has no reason to send more than its hello (and an ack).
+      if (this.#pending.length >= MAX_FRAMES_BEFORE_AUTH)
+        this.#badFrame('too many frames before authentication');
+      else this.#pending.push(data);
+    } else this.#handle(data);
   }
 
   #handle(data: Buffer): void {
@@ -166,7 +172,8 @@ export class StreamSession implements Subscriber {
 
   #ack(version: number): void {
     const environment = this.#principal?.environment;
-    if (environment === undefined) return;
+    if (environment === undefined || version <= this.#lastAck) return;
+    this.#lastAck = version;
     const latency = this.delivery.proof.applied(environment, version, this.now());
     if (latency !== undefined) this.observer.acknowledged(environment, latency);
   }
@@ -193,6 +200,8 @@ export class StreamSession implements Subscriber {
     for (const leave of this.#leave.splice(0)) leave();
   }
 }
+
+const MAX_FRAMES_BEFORE_AUTH = 8;
 
 /** The frame, or why it is not one. */
 function parseFrame(data: Buffer): ClientFrame | string {
