@@ -97,7 +97,7 @@ function compileEnabledFlag(
   const rules: CompiledRule[] = (flag.rules ?? []).map((rule, index) => {
     try {
       return {
-        matches: compileConditions(rule.conditions, segments),
+        matches: compileConditions(rule.conditions, segments, targetingKey),
         serve: compileServe(flag, rule.serve, variantResult, rule.id),
       };
     } catch (error) {

@@ -3,6 +3,7 @@ import { CompileError, withPathPrefix } from './compile-error.js';
 import type { Condition, ConditionValue, EvaluationContext } from './model.js';
 import { compileRegex, MAX_INPUT_LENGTH } from './regex/index.js';
 import { compareSemver, parseSemver } from './semver.js';
+import { plainTargetingKey, type TargetingKeyReader } from './targeting-key.js';
 import { toEpochMillis } from './timestamps.js';
 
 /** A compiled test on a context. Built once per snapshot; called on every evaluation. */
@@ -17,10 +18,14 @@ type ValueTest = (value: unknown) => boolean;
 const ALWAYS: Predicate = () => true;
 
 /** All conditions must hold; an empty list always holds. */
-export function compileConditions(conditions: readonly Condition[], segments: SegmentResolver): Predicate {
+export function compileConditions(
+  conditions: readonly Condition[],
+  segments: SegmentResolver,
+  targetingKey: TargetingKeyReader = plainTargetingKey,
+): Predicate {
   const predicates = conditions.map((condition, index) => {
     try {
-      return compileCondition(condition, segments);
+      return compileCondition(condition, segments, targetingKey);
     } catch (error) {
       throw withPathPrefix(error, 'conditions', index);
     }
@@ -39,7 +44,11 @@ export function compileConditions(conditions: readonly Condition[], segments: Se
  * "any"; values are never coerced between types; string comparison is by UTF-16 code units, case
  * sensitive, without Unicode normalization.
  */
-export function compileCondition(condition: Condition, segments: SegmentResolver): Predicate {
+export function compileCondition(
+  condition: Condition,
+  segments: SegmentResolver,
+  targetingKey: TargetingKeyReader = plainTargetingKey,
+): Predicate {
   const negate = condition.negate === true;
   if (condition.operator === 'inSegment') {
     const members = condition.values.map((key, index) => {
@@ -52,7 +61,9 @@ export function compileCondition(condition: Condition, segments: SegmentResolver
       return negate;
     };
   }
-  const read = compileAttributeReader(condition.attribute);
+  const read = comparesHashedKeys(condition, targetingKey)
+    ? targetingKey
+    : compileAttributeReader(condition.attribute);
   if (condition.operator === 'exists') {
     return (context) => {
       const value = read(context);
@@ -73,6 +84,18 @@ function anyElementPasses(values: readonly unknown[], test: ValueTest): boolean 
     if (element !== undefined && element !== null && !Array.isArray(element) && test(element)) return true;
   }
   return false;
+}
+
+/**
+ * In a client-safe snapshot, `equals` / `in` conditions on `key` list hashed keys (like targets and
+ * segments), so the context key is hashed the same way before the comparison.
+ */
+function comparesHashedKeys(condition: Condition, targetingKey: TargetingKeyReader): boolean {
+  return (
+    targetingKey !== plainTargetingKey &&
+    condition.attribute === 'key' &&
+    (condition.operator === 'equals' || condition.operator === 'in')
+  );
 }
 
 function compileValueTest(operator: Condition['operator'], values: readonly ConditionValue[]): ValueTest {

@@ -147,9 +147,10 @@ export interface Snapshot {
   version: number;
   bucketingVersion?: number;
   /**
-   * Set in client-safe snapshots (what browser SDKs receive): every string in `targets[].keys` and in
-   * segments' `included` / `excluded` is then `hashTargetingKey(keyHashSalt, key)`, never a key, and the
-   * evaluator hashes the context key the same way before looking it up.
+   * Set in client-safe snapshots (what browser SDKs receive): every string in `targets[].keys`, in
+   * segments' `included` / `excluded`, and in the values of `equals` / `in` conditions on `key` is then
+   * `hashTargetingKey(keyHashSalt, key)`, never a key, and the evaluator hashes the context key the same
+   * way before comparing.
    */
   keyHashSalt?: string;
   flags: Flag[];

@@ -16,7 +16,7 @@ export function compileSegment(
   const excluded = new Set(segment.excluded ?? []);
   const rules = (segment.rules ?? []).map((rule, index) => {
     try {
-      return compileConditions(rule.conditions, refuseNestedSegments);
+      return compileConditions(rule.conditions, refuseNestedSegments, targetingKey);
     } catch (error) {
       throw withPathPrefix(error, 'rules', index);
     }

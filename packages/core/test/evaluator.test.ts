@@ -179,6 +179,42 @@ describe('client-safe snapshots', () => {
     expect(plain.evaluate('hashed', { key: 'alice' }).reason).toBe('FALLTHROUGH');
   });
 
+  it('compare key equals/in conditions, in flags and segments, against hashed values', () => {
+    const salt = 'env-salt';
+    const flag = booleanFlag('by-key', {
+      fallthrough: { variant: 'off' },
+      rules: [
+        {
+          id: 'listed',
+          conditions: [{ attribute: 'key', operator: 'in', values: [hashTargetingKey(salt, 'alice')] }],
+          serve: { variant: 'on' },
+        },
+        {
+          id: 'staff',
+          conditions: [{ attribute: 'key', operator: 'inSegment', values: ['staff'] }],
+          serve: { variant: 'on' },
+        },
+      ],
+    });
+    const segments = [
+      {
+        key: 'staff',
+        rules: [
+          {
+            id: 'r',
+            conditions: [
+              { attribute: 'key', operator: 'equals' as const, values: [hashTargetingKey(salt, 'bob')] },
+            ],
+          },
+        ],
+      },
+    ];
+    const hashed = compileSnapshot({ version: 1, keyHashSalt: salt, flags: [flag], segments });
+    expect(hashed.evaluate('by-key', { key: 'alice' }).ruleId).toBe('listed');
+    expect(hashed.evaluate('by-key', { key: 'bob' }).ruleId).toBe('staff');
+    expect(hashed.evaluate('by-key', { key: 'carol' }).reason).toBe('FALLTHROUGH');
+  });
+
   it('hash keys to 16 hex digits that depend on the salt', () => {
     expect(hashTargetingKey('a', 'user-1')).toMatch(/^[0-9a-f]{16}$/);
     expect(hashTargetingKey('a', 'user-1')).not.toBe(hashTargetingKey('b', 'user-1'));

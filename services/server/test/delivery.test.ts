@@ -87,7 +87,16 @@ describe('the SDK stream', () => {
     const { environment, serverFlag, clientFlag, clientKey, configure } = await setUp();
     await configure(
       clientFlag,
-      booleanConfig({ targets: [{ variant: 'off', keys: ['alice@example.com'] }] }),
+      booleanConfig({
+        targets: [{ variant: 'off', keys: ['alice@example.com'] }],
+        rules: [
+          {
+            id: 'listed',
+            conditions: [{ attribute: 'key', operator: 'in', values: ['carol@example.com'] }],
+            serve: { variant: 'off' },
+          },
+        ],
+      }),
     );
     const browser = await connectSdk(baseUrl, clientKey, { keyInQuery: true });
     const snapshot = await snapshotOf(browser);
@@ -96,6 +105,7 @@ describe('the SDK stream', () => {
     expect(snapshot.flags.every((flag) => flag.clientSide)).toBe(true);
     expect(snapshot.keyHashSalt).toBe(environment);
     expect(JSON.stringify(snapshot)).not.toContain('alice@example.com');
+    expect(JSON.stringify(snapshot)).not.toContain('carol@example.com');
 
     await configure(serverFlag, booleanConfig());
     await configure(clientFlag, booleanConfig({ targets: [{ variant: 'off', keys: ['bob@example.com'] }] }));
@@ -233,7 +243,19 @@ describe('GET /sdk/v1/config and POST /sdk/v1/evaluate', () => {
 
   it('evaluates client-side flags for one context, hashed targets included', async () => {
     const { clientKey, clientFlag, serverFlag, configure } = await setUp();
-    await configure(clientFlag, booleanConfig({ targets: [{ variant: 'off', keys: ['alice'] }] }));
+    await configure(
+      clientFlag,
+      booleanConfig({
+        targets: [{ variant: 'off', keys: ['alice'] }],
+        rules: [
+          {
+            id: 'listed',
+            conditions: [{ attribute: 'key', operator: 'in', values: ['carol'] }],
+            serve: { variant: 'off' },
+          },
+        ],
+      }),
+    );
     const evaluate = async (key: string) => {
       const response = await fetch(`${baseUrl}/sdk/v1/evaluate`, {
         method: 'POST',
@@ -246,6 +268,7 @@ describe('GET /sdk/v1/config and POST /sdk/v1/evaluate', () => {
     await expect
       .poll(async () => (await evaluate('alice')).flags[clientFlag])
       .toMatchObject({ value: false, reason: 'TARGET_MATCH' });
+    expect((await evaluate('carol')).flags[clientFlag]).toMatchObject({ value: false, reason: 'RULE_MATCH' });
     const bob = await evaluate('bob');
     expect(bob.flags[clientFlag]).toMatchObject({ value: true, reason: 'FALLTHROUGH' });
     expect(Object.keys(bob.flags)).not.toContain(serverFlag);

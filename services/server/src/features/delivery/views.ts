@@ -1,4 +1,4 @@
-import { type Flag, hashTargetingKey, type Segment, type Snapshot } from '@unveil/core';
+import { type Condition, type Flag, hashTargetingKey, type Segment, type Snapshot } from '@unveil/core';
 
 /** Which audience a connection belongs to: server keys see everything, client keys a client-safe view. */
 export type ViewKind = 'server' | 'client';
@@ -26,26 +26,49 @@ export function clientView(snapshot: Snapshot): Snapshot {
 }
 
 function hashFlag(flag: Flag, salt: string): Flag {
-  if (!flag.targets?.length) return flag;
   return {
     ...flag,
-    targets: flag.targets.map((target) => ({
-      ...target,
-      keys: target.keys.map((key) => hashTargetingKey(salt, key)),
-    })),
+    ...(flag.targets === undefined
+      ? {}
+      : {
+          targets: flag.targets.map((target) => ({
+            ...target,
+            keys: target.keys.map((key) => hashTargetingKey(salt, key)),
+          })),
+        }),
+    ...(flag.rules === undefined
+      ? {}
+      : {
+          rules: flag.rules.map((rule) => ({
+            ...rule,
+            conditions: hashKeyConditions(rule.conditions, salt),
+          })),
+        }),
   };
 }
 
 function hashSegment(segment: Segment, salt: string): Segment {
   const hashAll = (keys: string[] | undefined) => keys?.map((key) => hashTargetingKey(salt, key));
-  const { included, excluded, ...rest } = segment;
+  const { included, excluded, rules, ...rest } = segment;
   const hashedIncluded = hashAll(included);
   const hashedExcluded = hashAll(excluded);
   return {
     ...rest,
     ...(hashedIncluded ? { included: hashedIncluded } : {}),
     ...(hashedExcluded ? { excluded: hashedExcluded } : {}),
+    ...(rules
+      ? { rules: rules.map((rule) => ({ ...rule, conditions: hashKeyConditions(rule.conditions, salt) })) }
+      : {}),
   };
+}
+
+/** `key equals/in [...]` lists users as surely as a target does: hashed the same way (core's model.ts). */
+function hashKeyConditions(conditions: Condition[], salt: string): Condition[] {
+  return conditions.map((condition) =>
+    condition.attribute === 'key' && (condition.operator === 'equals' || condition.operator === 'in')
+      ? { ...condition, values: condition.values.map((value) => hashTargetingKey(salt, String(value))) }
+      : condition,
+  );
 }
 
 function segmentsUsedBy(flags: readonly Flag[]): Set<string> {
