@@ -63,10 +63,6 @@ export class Evaluator {
     return this.#flags.has(flagKey);
   }
 
-  typeOf(flagKey: string): FlagType | undefined {
-    return this.#flags.get(flagKey)?.type;
-  }
-
   /** Full result; for reason ERROR the value is undefined (typed getters substitute the caller's default). */
   evaluate(flagKey: string, context: EvaluationContext): FlagResult {
     const flag = this.#flags.get(flagKey);
