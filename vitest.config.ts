@@ -11,6 +11,8 @@ export default defineConfig({
   resolve: {
     alias: {
       '@unveil/core': fromRoot('./packages/core/src/index.ts'),
+      // Node's entry: packages built on the SDK (react, openfeature) test it from source as well.
+      '@unveil/sdk': fromRoot('./packages/sdk/src/node.ts'),
     },
   },
   test: {
@@ -19,7 +21,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'packages', include: ['packages/*/test/**/*.test.ts'], testTimeout: 30_000 },
+        test: { name: 'packages', include: ['packages/*/test/**/*.test.{ts,tsx}'], testTimeout: 30_000 },
       },
       {
         extends: true,
