@@ -7,6 +7,8 @@ import type { Database } from './db/database.js';
 import { UnveilError } from './errors.js';
 import { auditRoutes } from './features/audit/audit-routes.js';
 import { AuditService } from './features/audit/audit-service.js';
+import { changeRequestsRoutes } from './features/change-requests/change-requests-routes.js';
+import { ChangeRequestsService } from './features/change-requests/change-requests-service.js';
 import { deliveryRoutes } from './features/delivery/delivery-routes.js';
 import { type DeliveryOptions, DeliveryService } from './features/delivery/delivery-service.js';
 import { SdkKeyAuthenticator } from './features/delivery/sdk-key-auth.js';
@@ -18,10 +20,21 @@ import { flagConfigsRoutes } from './features/flag-configs/flag-configs-routes.j
 import { FlagConfigsService } from './features/flag-configs/flag-configs-service.js';
 import { flagsRoutes } from './features/flags/flags-routes.js';
 import { FlagsService } from './features/flags/flags-service.js';
+import { freezesRoutes } from './features/freezes/freezes-routes.js';
+import { FreezesService } from './features/freezes/freezes-service.js';
 import { healthRoutes } from './features/health/health-routes.js';
 import { accessControl } from './features/keys/access-control.js';
 import { keysRoutes } from './features/keys/keys-routes.js';
 import { KeysService } from './features/keys/keys-service.js';
+import { GuardCounter } from './features/releases/release-guard.js';
+import {
+  DEFAULT_SCHEDULER,
+  ReleaseScheduler,
+  type SchedulerOptions,
+} from './features/releases/release-scheduler.js';
+import { ReleaseViews } from './features/releases/release-views.js';
+import { releasesRoutes } from './features/releases/releases-routes.js';
+import { ReleasesService } from './features/releases/releases-service.js';
 import { segmentsRoutes } from './features/segments/segments-routes.js';
 import { SegmentsService } from './features/segments/segments-service.js';
 import { SnapshotService } from './features/snapshots/snapshot-service.js';
@@ -41,6 +54,11 @@ export interface AppConfig {
   adminRateLimit?: number;
   /** SDK delivery tuning; every field has a default (DEFAULT_DELIVERY). */
   delivery?: Partial<DeliveryConfig>;
+  /**
+   * Release scheduler tuning (DEFAULT_SCHEDULER). `autoStart: false` leaves ticking to the caller
+   * (tests with a manual clock call `services.scheduler.tick()`).
+   */
+  scheduler?: Partial<SchedulerOptions> & { autoStart?: boolean };
 }
 
 export interface DeliveryConfig extends StreamOptions, DeliveryOptions {
@@ -80,6 +98,11 @@ export interface Services {
   keys: KeysService;
   delivery: DeliveryService;
   usage: UsageService;
+  releases: ReleasesService;
+  releaseViews: ReleaseViews;
+  freezes: FreezesService;
+  changeRequests: ChangeRequestsService;
+  scheduler: ReleaseScheduler;
 }
 
 declare module 'fastify' {
@@ -109,10 +132,33 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   let deliveryService: DeliveryService | undefined;
   const metrics = new Metrics(() => deliveryService?.connections() ?? []);
   deliveryService = new DeliveryService(snapshots, bus, deps.clock, delivery, metrics.fanout);
+  const flagConfigs = new FlagConfigsService(deps.db, deps.clock);
+  const releases = new ReleasesService(deps.db, deps.clock);
+  const changeRequests = new ChangeRequestsService(deps.db, deps.clock);
+  changeRequests.setHandlers({
+    apply: {
+      'flag-config': (tx, request, context) => flagConfigs.applyApproved(tx, request, context),
+      'release-schedule': (tx, request, context) => releases.applyApproved(tx, request, context),
+      'release-audiences': (tx, request, context) => releases.applyApproved(tx, request, context),
+      'release-stage': (tx, request, context) => releases.approveStage(tx, request, context),
+    },
+    dropped: async (tx, request, why) => {
+      if (request.kind === 'release-stage') await releases.stageApprovalDropped(tx, request, why);
+    },
+  });
+  const guards = new GuardCounter(deps.db, deps.clock);
+  const { autoStart = true, ...schedulerOptions } = deps.config.scheduler ?? {};
+  const scheduler = new ReleaseScheduler(
+    deps.db,
+    deps.clock,
+    { releases, changeRequests, guards },
+    { ...DEFAULT_SCHEDULER, ...schedulerOptions },
+    (error) => app.log.error({ err: error }, 'release scheduler tick failed; retrying'),
+  );
   const services: Services = {
     environments: new EnvironmentsService(deps.db, deps.clock),
     flags: new FlagsService(deps.db, deps.clock),
-    flagConfigs: new FlagConfigsService(deps.db, deps.clock),
+    flagConfigs,
     segments: new SegmentsService(deps.db, deps.clock),
     audit: new AuditService(deps.db),
     snapshots,
@@ -121,7 +167,17 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     usage: new UsageService(deps.db, deps.clock, (error) =>
       app.log.warn({ err: error }, 'usage flush failed; kept for the next one'),
     ),
+    releases,
+    releaseViews: new ReleaseViews(deps.db, deps.clock),
+    freezes: new FreezesService(deps.db, deps.clock),
+    changeRequests,
+    scheduler,
   };
+  services.usage.onTracked((environment, tracked) =>
+    guards
+      .record(environment, tracked)
+      .catch((error: unknown) => app.log.warn({ err: error }, 'guard counting failed')),
+  );
   app.decorate('services', services);
   const openApiDocument = recordOpenApi(app, { title: 'Unveil admin API', version: '1' });
 
@@ -145,7 +201,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   deliveryService.start();
   services.usage.start();
+  if (autoStart) scheduler.start();
   app.addHook('onClose', async () => {
+    await scheduler.stop();
     stopPublishing();
     deliveryService.stop();
     await services.usage.stop();
@@ -173,6 +231,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       await api.register(flagConfigsRoutes(services.flagConfigs));
       await api.register(segmentsRoutes(services.segments));
       await api.register(auditRoutes(services.audit));
+      await api.register(releasesRoutes(services.releases, services.releaseViews));
+      await api.register(freezesRoutes(services.freezes));
+      await api.register(changeRequestsRoutes(services.changeRequests));
       await api.register(keysRoutes(services.keys));
       await api.register(deliveryRoutes(deliveryService));
       await api.register(usageRoutes(services.usage));

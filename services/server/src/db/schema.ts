@@ -13,11 +13,21 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { WeeklyWindow } from '../calendar/weekly-window.js';
 import type { AuditResourceType } from '../features/audit/audit-entry.js';
+import type { ChangeRequestKind, ChangeRequestState } from '../features/change-requests/change-request.js';
 import type { StoredFlagConfig } from '../features/flag-configs/flag-config.js';
 import type { FlagDefinition } from '../features/flags/flag.js';
 import type { AdminRole, KeyKind } from '../features/keys/roles.js';
+import type {
+  ReleaseBaseline,
+  ReleaseDefinition,
+  ReleaseState,
+  ReleaseStepKind,
+  ReleaseStepState,
+} from '../features/releases/release.js';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull();
@@ -107,6 +117,8 @@ export const auditLog = pgTable(
     before: jsonb('before').$type<unknown>(),
     after: jsonb('after').$type<unknown>(),
     reason: text('reason'),
+    /** Made during a freeze or without approval, by someone allowed to break the glass. */
+    emergency: boolean('emergency').notNull().default(false),
   },
   (table) => [
     index('audit_log_resource_idx').on(table.resourceType, table.resourceKey, table.id),
@@ -203,4 +215,133 @@ export const trackedEventsHourly = pgTable(
     valueSum: doublePrecision('value_sum').notNull(),
   },
   (table) => [primaryKey({ columns: [table.environmentKey, table.event, table.hour] })],
+);
+
+/**
+ * Release packages: several flags released together to one cohort, along a plan of stages. The plan and
+ * its policy are stored as written (jsonb: they are read and written whole); what happened is in
+ * `release_steps` and the audit log.
+ */
+export const releases = pgTable(
+  'releases',
+  {
+    key: text('key').primaryKey(),
+    environmentKey: text('environment_key')
+      .notNull()
+      .references(() => environments.key),
+    name: text('name').notNull(),
+    notes: text('notes').notNull().default(''),
+    definition: jsonb('definition').$type<ReleaseDefinition>().notNull(),
+    state: text('state').$type<ReleaseState>().notNull(),
+    /** Why the release is in its state, when something other than a person put it there (a guard, a kill). */
+    stateReason: text('state_reason'),
+    /** Index of the last stage realized; -1 before the first. */
+    stage: integer('stage').notNull().default(-1),
+    /** Every component's configuration before the release first touched it: what rollback restores. */
+    baseline: jsonb('baseline').$type<ReleaseBaseline>(),
+    version: integer('version').notNull().default(1),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('releases_environment_idx').on(table.environmentKey, table.state)],
+);
+
+/**
+ * The scheduler's work: one row per step of a release (a stage to realize, or the end of its exposure
+ * window). A release has at most one pending step of each kind; `due_at` moves when a window, a freeze or
+ * an approval makes the step wait, `planned_at` never does, so the deviation is their difference.
+ */
+export const releaseSteps = pgTable(
+  'release_steps',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    releaseKey: text('release_key')
+      .notNull()
+      .references(() => releases.key),
+    kind: text('kind').$type<ReleaseStepKind>().notNull(),
+    stage: integer('stage').notNull(),
+    plannedAt: timestamp('planned_at', { withTimezone: true, mode: 'date' }).notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true, mode: 'date' }).notNull(),
+    state: text('state').$type<ReleaseStepState>().notNull(),
+    appliedAt: timestamp('applied_at', { withTimezone: true, mode: 'date' }),
+    /** For a stage that needs approval: who approved it (it applies once due and approved). */
+    approvedBy: text('approved_by'),
+    /** What the scheduler did and why: waited for a window, skipped on catch-up, failed validation. */
+    note: text('note'),
+  },
+  (table) => [
+    index('release_steps_due_idx').on(table.state, table.dueAt),
+    uniqueIndex('release_steps_once_idx').on(table.releaseKey, table.kind, table.stage),
+  ],
+);
+
+/** Freeze windows: while one is active in an environment, nothing changes there without an override. */
+export const freezes = pgTable(
+  'freezes',
+  {
+    environmentKey: text('environment_key')
+      .notNull()
+      .references(() => environments.key),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    reason: text('reason').notNull().default(''),
+    /** One-off: the interval [startsAt, endsAt). Recurring: `recurrence` instead. */
+    startsAt: timestamp('starts_at', { withTimezone: true, mode: 'date' }),
+    endsAt: timestamp('ends_at', { withTimezone: true, mode: 'date' }),
+    recurrence: jsonb('recurrence').$type<WeeklyWindow>(),
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.environmentKey, table.key] })],
+);
+
+/**
+ * Four eyes: a change held until a different principal approves it. `payload` is what will be applied,
+ * exactly as proposed; `baseVersion` is the version it was proposed against, so approving a change that
+ * someone else's write has overtaken is refused instead of silently undoing that write.
+ */
+export const changeRequests = pgTable(
+  'change_requests',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    environmentKey: text('environment_key')
+      .notNull()
+      .references(() => environments.key),
+    kind: text('kind').$type<ChangeRequestKind>().notNull(),
+    resourceKey: text('resource_key').notNull(),
+    payload: jsonb('payload').$type<unknown>().notNull(),
+    baseVersion: integer('base_version'),
+    state: text('state').$type<ChangeRequestState>().notNull(),
+    author: text('author').notNull(),
+    reason: text('reason'),
+    /** Apply no earlier than this once approved (null: at approval). */
+    applyAt: timestamp('apply_at', { withTimezone: true, mode: 'date' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
+    decisionReason: text('decision_reason'),
+    /** Why an approved change could not apply (state failed). */
+    failure: text('failure'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('change_requests_state_idx').on(table.environmentKey, table.state, table.id)],
+);
+
+/**
+ * Tracked events of a guarded release's cohort, counted apart for contexts the release exposes and those
+ * it does not (decided from the context key, the cohort salt and the current stage's percent).
+ */
+export const releaseGuardCounts = pgTable(
+  'release_guard_counts',
+  {
+    releaseKey: text('release_key')
+      .notNull()
+      .references(() => releases.key),
+    exposed: boolean('exposed').notNull(),
+    event: text('event').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.releaseKey, table.exposed, table.event] })],
 );

@@ -36,6 +36,15 @@ export const writeMetadataFields = {
   reason: z.string().trim().min(1).max(2000).exactOptional(),
 };
 
+/**
+ * For writes a freeze or an approval can hold back: `emergency: true` (admins and release managers, with a
+ * reason) breaks the glass, and the audit log records it as an emergency change.
+ */
+export const emergencyFields = {
+  ...writeMetadataFields,
+  emergency: z.boolean().exactOptional(),
+};
+
 /** The body of a write that sends nothing else (archive, restore); may be left out entirely. */
 export const writeMetadataBody = z.strictObject(writeMetadataFields).default({});
 
@@ -57,7 +66,7 @@ export const principalPlugin = fp(
 
 export function writeContext(
   request: FastifyRequest,
-  body: { expectedVersion?: number; reason?: string } = {},
+  body: { expectedVersion?: number; reason?: string; emergency?: boolean } = {},
 ): WriteContext {
   const headerVersion = optionalHeader(request, 'if-match', ifMatchHeader);
   const headerReason = optionalHeader(request, 'x-unveil-reason', reasonHeader);
@@ -75,8 +84,11 @@ export function writeContext(
   }
   const expectedVersion = body.expectedVersion ?? headerVersion;
   const reason = body.reason ?? headerReason;
+  const role = request.principal.grant?.role;
   return {
     actor: request.principal.actor,
+    ...(role === undefined ? {} : { role }),
+    ...(body.emergency === true ? { emergency: true } : {}),
     ...(expectedVersion === undefined ? {} : { expectedVersion }),
     ...(reason === undefined ? {} : { reason }),
   };

@@ -51,7 +51,13 @@ export function useTestApp(config: Partial<AppConfig> = {}): () => TestApp {
       clock,
       logger: false,
       // Tests send thousands of admin requests from one address; rate-limit.test.ts sets its own limit.
-      config: { bodyLimit: TEST_BODY_LIMIT, adminRateLimit: 1_000_000, ...config },
+      // The release scheduler ticks when a test says so (`services.scheduler.tick()`), after moving the clock.
+      config: {
+        bodyLimit: TEST_BODY_LIMIT,
+        adminRateLimit: 1_000_000,
+        scheduler: { autoStart: false },
+        ...config,
+      },
     });
     const adminKey = (await app.services.keys.ensureBootstrapKey(undefined))!;
     const createKey = async (input: NewKeyInput) =>

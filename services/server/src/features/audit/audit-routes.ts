@@ -13,13 +13,16 @@ export function auditRoutes(service: AuditService): FastifyPluginAsync {
         schema: { tags: ['audit'], querystring: auditQuery, response: { 200: auditPageResponse } },
       },
       async (request) => {
-        const { flag, segment, environment, actor, from, to, before, limit } = request.query;
+        const { flag, segment, release, emergency, environment, actor, from, to, before, limit } =
+          request.query;
         const visible = request.principal.grant?.environments;
         return service.query({
           limit,
           ...(visible === undefined || visible === null ? {} : { visibleEnvironments: visible }),
           ...(flag === undefined ? {} : { flagKey: flag }),
           ...(segment === undefined ? {} : { segmentKey: segment }),
+          ...(release === undefined ? {} : { releaseKey: release }),
+          ...(emergency === undefined ? {} : { emergency }),
           ...(environment === undefined ? {} : { environmentKey: environment }),
           ...(actor === undefined ? {} : { actor }),
           ...(from === undefined ? {} : { from: new Date(from) }),

@@ -6,6 +6,11 @@ export const auditQuery = z
   .strictObject({
     flag: resourceKey.exactOptional(),
     segment: resourceKey.exactOptional(),
+    release: resourceKey.exactOptional(),
+    emergency: z
+      .enum(['true', 'false'])
+      .transform((value) => value === 'true')
+      .exactOptional(),
     environment: resourceKey.exactOptional(),
     actor: z.string().min(1).max(200).exactOptional(),
     from: z.iso.datetime({ offset: true }).exactOptional(),
@@ -35,6 +40,7 @@ export const auditPageResponse = z.object({
       before: z.unknown(),
       after: z.unknown(),
       reason: z.string().nullable(),
+      emergency: z.boolean(),
     }),
   ),
   nextCursor: z.int().nullable(),

@@ -21,6 +21,9 @@ export interface AuditQuery {
   /** Changes to the flag's definition and to its configuration in any environment. */
   flagKey?: string;
   segmentKey?: string;
+  releaseKey?: string;
+  /** Only emergency changes (true) or only ordinary ones (false). */
+  emergency?: boolean;
   environmentKey?: string;
   actor?: string;
   from?: Date;
@@ -50,8 +53,16 @@ export async function appendAuditEntry(
     environmentKey: entry.environmentKey ?? null,
     before: entry.before ?? null,
     after: entry.after ?? null,
-    reason: context.reason ?? null,
+    reason: auditReason(context),
+    emergency: context.emergency === true,
   });
+}
+
+/** An applied change request names its approver next to the author's reason. */
+function auditReason(context: WriteContext): string | null {
+  if (context.approvedBy === undefined) return context.reason ?? null;
+  const approval = `approved by ${context.approvedBy}`;
+  return context.reason === undefined ? approval : `${context.reason} (${approval})`;
 }
 
 export async function queryAuditLog(tx: Executor, query: AuditQuery): Promise<AuditEntry[]> {
@@ -62,6 +73,10 @@ export async function queryAuditLog(tx: Executor, query: AuditQuery): Promise<Au
     query.segmentKey === undefined
       ? undefined
       : and(eq(auditLog.resourceType, 'segment'), eq(auditLog.resourceKey, query.segmentKey)),
+    query.releaseKey === undefined
+      ? undefined
+      : and(eq(auditLog.resourceType, 'release'), eq(auditLog.resourceKey, query.releaseKey)),
+    query.emergency === undefined ? undefined : eq(auditLog.emergency, query.emergency),
     query.environmentKey === undefined ? undefined : eq(auditLog.environmentKey, query.environmentKey),
     query.actor === undefined ? undefined : eq(auditLog.actor, query.actor),
     query.from === undefined ? undefined : gte(auditLog.at, query.from),

@@ -1,14 +1,21 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { writeContext, writeMetadataBody } from '../../http/request-context.js';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { emergencyFields, writeContext } from '../../http/request-context.js';
 import type { ZodTypeProvider } from '../../http/zod-type-provider.js';
 import {
+  changeRequestResponse,
+  toChangeRequestResponse,
+} from '../change-requests/change-requests-schemas.js';
+import {
+  audienceBody,
+  audienceParams,
   flagConfigParams,
   flagConfigResponse,
   flagConfigVersionParams,
   flagConfigVersionsResponse,
   putFlagConfigBody,
 } from './flag-configs-schemas.js';
-import type { FlagConfigsService } from './flag-configs-service.js';
+import type { ConfigWriteOutcome, FlagConfigsService } from './flag-configs-service.js';
 import type { FlagConfigRecord } from './flag-configs-store.js';
 
 export function flagConfigsRoutes(service: FlagConfigsService): FastifyPluginAsync {
@@ -37,14 +44,18 @@ export function flagConfigsRoutes(service: FlagConfigsService): FastifyPluginAsy
           tags,
           params: flagConfigParams,
           body: putFlagConfigBody,
-          response: { 200: flagConfigResponse },
+          response: written,
         },
       },
       async (request, reply) => {
         const { env, flag } = request.params;
-        const { expectedVersion: _expected, reason: _reason, ...config } = request.body;
-        const updated = await service.put(env, flag, config, writeContext(request, request.body));
-        return reply.header('etag', `"${updated.version}"`).send(toResponse(updated));
+        const {
+          expectedVersion: _expected,
+          reason: _reason,
+          emergency: _emergency,
+          ...config
+        } = request.body;
+        return send(reply, await service.put(env, flag, config, writeContext(request, request.body)));
       },
     );
 
@@ -64,17 +75,67 @@ export function flagConfigsRoutes(service: FlagConfigsService): FastifyPluginAsy
         schema: {
           tags,
           params: flagConfigVersionParams,
-          body: writeMetadataBody,
-          response: { 200: flagConfigResponse },
+          body: emergencyBody,
+          response: written,
         },
       },
       async (request, reply) => {
         const { env, flag, version } = request.params;
-        const updated = await service.restoreVersion(env, flag, version, writeContext(request, request.body));
-        return reply.header('etag', `"${updated.version}"`).send(toResponse(updated));
+        const context = writeContext(request, request.body);
+        return send(reply, await service.restoreVersion(env, flag, version, context));
+      },
+    );
+
+    app.put(
+      `${path}/audiences/:segment`,
+      {
+        config: { access: 'audiences.write' },
+        schema: {
+          tags,
+          summary: 'Serve a variant to an audience (a segment) on this flag',
+          params: audienceParams,
+          body: audienceBody,
+          response: written,
+        },
+      },
+      async (request, reply) => {
+        const { env, flag, segment } = request.params;
+        const context = writeContext(request, request.body);
+        return send(reply, await service.addAudience(env, flag, segment, request.body.variant, context));
+      },
+    );
+
+    app.delete(
+      `${path}/audiences/:segment`,
+      {
+        config: { access: 'audiences.write' },
+        schema: {
+          tags,
+          summary: 'Stop serving the audience its variant on this flag',
+          params: audienceParams,
+          body: emergencyBody,
+          response: written,
+        },
+      },
+      async (request, reply) => {
+        const { env, flag, segment } = request.params;
+        const context = writeContext(request, request.body);
+        return send(reply, await service.removeAudience(env, flag, segment, context));
       },
     );
   };
+}
+
+const emergencyBody = z.strictObject(emergencyFields).default({});
+
+/** 200 with the configuration, or 202 with the change request that now waits for approval. */
+const written = { 200: flagConfigResponse, 202: changeRequestResponse };
+
+function send(reply: FastifyReply, outcome: ConfigWriteOutcome) {
+  if (outcome.proposed !== undefined) {
+    return reply.code(202).send(toChangeRequestResponse(outcome.proposed));
+  }
+  return reply.header('etag', `"${outcome.applied.version}"`).send(toResponse(outcome.applied));
 }
 
 function toResponse({ flagKey, environmentKey, config, version, updatedAt }: FlagConfigRecord) {

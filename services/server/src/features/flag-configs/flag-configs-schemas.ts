@@ -1,8 +1,9 @@
 import { OPERATORS, TOTAL_WEIGHT } from '@unveil/core';
 import { z } from 'zod';
 import { resourceKey, timestamp } from '../../http/common-schemas.js';
-import { writeMetadataFields } from '../../http/request-context.js';
+import { emergencyFields } from '../../http/request-context.js';
 import { variantKey } from '../flags/flags-schemas.js';
+import { AUDIENCE_SEGMENT_KEY_MAX_LENGTH } from './audience-rules.js';
 
 export const flagConfigParams = z.strictObject({ env: resourceKey, flag: resourceKey });
 export const flagConfigVersionParams = flagConfigParams.extend({
@@ -60,7 +61,12 @@ export const flagConfigFields = {
 };
 
 /** PUT replaces the whole configuration; lists left out are empty. */
-export const putFlagConfigBody = z.strictObject({ ...flagConfigFields, ...writeMetadataFields });
+export const putFlagConfigBody = z.strictObject({ ...flagConfigFields, ...emergencyFields });
+
+export const audienceParams = flagConfigParams.extend({
+  segment: resourceKey.max(AUDIENCE_SEGMENT_KEY_MAX_LENGTH),
+});
+export const audienceBody = z.strictObject({ variant: variantKey, ...emergencyFields });
 
 export const flagConfigResponse = z.object({
   flag: z.string(),

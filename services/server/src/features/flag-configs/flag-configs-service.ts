@@ -1,28 +1,40 @@
-import { validateFlag } from '@unveil/core';
 import type { Clock } from '../../clock.js';
-import { assertExpectedVersion, found } from '../../concurrency.js';
+import { found } from '../../concurrency.js';
 import type { Database, Executor } from '../../db/database.js';
-import { type FieldError, fieldError, prefixPaths, UnveilError } from '../../errors.js';
-import { sameJson } from '../../json.js';
 import type { WriteContext } from '../../write-context.js';
-import { appendAuditEntry } from '../audit/audit-store.js';
+import { passChangeGate } from '../change-requests/change-gate.js';
+import type { ChangeRequestRecord } from '../change-requests/change-requests-store.js';
+import { proposeChange } from '../change-requests/proposals.js';
 import {
   bumpSnapshotVersions,
   findEnvironment,
   lockEnvironments,
 } from '../environments/environments-store.js';
-import type { FlagRecord } from '../flags/flag.js';
 import { findFlag } from '../flags/flags-store.js';
-import { loadEnvironmentModel } from '../snapshots/snapshot-store.js';
-import { type ConfigReferences, findConfigProblems, type StoredFlagConfig } from './flag-config.js';
+import { listFreezes } from '../freezes/freezes-store.js';
+import { withAudience, withoutAudience } from './audience-rules.js';
+import type { StoredFlagConfig } from './flag-config.js';
+import {
+  assertConsistent,
+  isKillSwitch,
+  isNoChange,
+  prepareConfigChange,
+  writeConfigChange,
+} from './flag-config-writer.js';
 import {
   type FlagConfigRecord,
   type FlagConfigVersionRecord,
   findConfig,
   findConfigVersion,
   listConfigVersions,
-  updateConfig,
 } from './flag-configs-store.js';
+
+/** A write either applied, or — in a protected environment — waits for approval as a change request. */
+export type ConfigWriteOutcome =
+  | { applied: FlagConfigRecord; proposed?: never }
+  | { proposed: ChangeRequestRecord; applied?: never };
+
+type NextConfig = (current: FlagConfigRecord, tx: Executor) => StoredFlagConfig | Promise<StoredFlagConfig>;
 
 export class FlagConfigsService {
   constructor(
@@ -39,7 +51,7 @@ export class FlagConfigsService {
     flagKey: string,
     config: StoredFlagConfig,
     context: WriteContext,
-  ): Promise<FlagConfigRecord> {
+  ): Promise<ConfigWriteOutcome> {
     return this.write(environmentKey, flagKey, context, 'flag-config.update', () => config);
   }
 
@@ -56,70 +68,135 @@ export class FlagConfigsService {
     flagKey: string,
     version: number,
     context: WriteContext,
-  ): Promise<FlagConfigRecord> {
-    return this.write(environmentKey, flagKey, context, 'flag-config.restore-version', async (tx) => {
-      const restored = await findConfigVersion(tx, flagKey, environmentKey, version);
-      const detail = `flag "${flagKey}" has no version ${version} in ${environmentKey}`;
-      return found(restored, 'UNVEIL_ERR_VERSION_NOT_FOUND', detail).config;
-    });
+  ): Promise<ConfigWriteOutcome> {
+    return this.write(
+      environmentKey,
+      flagKey,
+      context,
+      'flag-config.restore-version',
+      async (_current, tx) => {
+        const restored = await findConfigVersion(tx, flagKey, environmentKey, version);
+        const detail = `flag "${flagKey}" has no version ${version} in ${environmentKey}`;
+        return found(restored, 'UNVEIL_ERR_VERSION_NOT_FOUND', detail).config;
+      },
+    );
+  }
+
+  /** Serves `variant` to the segment's members (see audience-rules.ts), in one audited call. */
+  addAudience(
+    environmentKey: string,
+    flagKey: string,
+    segmentKey: string,
+    variant: string,
+    context: WriteContext,
+  ): Promise<ConfigWriteOutcome> {
+    return this.write(environmentKey, flagKey, context, 'flag-config.audience-add', (current) =>
+      withAudience(current.config, segmentKey, variant),
+    );
+  }
+
+  removeAudience(
+    environmentKey: string,
+    flagKey: string,
+    segmentKey: string,
+    context: WriteContext,
+  ): Promise<ConfigWriteOutcome> {
+    return this.write(environmentKey, flagKey, context, 'flag-config.audience-remove', (current) =>
+      withoutAudience(current.config, segmentKey),
+    );
   }
 
   /**
-   * The one write path for a configuration. Writing what is already stored changes nothing: no new
-   * version, no audit entry, no snapshot bump.
+   * Applies an approved change request's configuration, inside the approval's transaction, against the
+   * version it was proposed on: a change someone else's write overtook is refused, not silently undone.
    */
+  applyApproved(
+    tx: Executor,
+    request: ChangeRequestRecord,
+    context: WriteContext,
+  ): Promise<ConfigWriteOutcome> {
+    const expected = request.baseVersion === null ? {} : { expectedVersion: request.baseVersion };
+    return this.writeIn(
+      tx,
+      request.environmentKey,
+      request.resourceKey,
+      { ...context, ...expected },
+      'flag-config.update',
+      () => request.payload as StoredFlagConfig,
+    );
+  }
+
   private write(
     environmentKey: string,
     flagKey: string,
     context: WriteContext,
     action: string,
-    next: (tx: Executor) => StoredFlagConfig | Promise<StoredFlagConfig>,
-  ): Promise<FlagConfigRecord> {
-    return this.db.transaction(async (tx) => {
-      // Independent statements go out together (postgres.js pipelines them on the transaction's
-      // connection and runs them in order): the environment lock is still taken first, and the fewer
-      // round trips the lock is held for, the more writes an environment takes per second.
-      const [[environment], flagRow, currentRow] = await Promise.all([
-        lockEnvironments(tx, [environmentKey]),
-        findFlag(tx, flagKey),
-        findConfig(tx, flagKey, environmentKey, 'update'),
-      ]);
-      found(environment, 'UNVEIL_ERR_ENV_NOT_FOUND', `environment "${environmentKey}"`);
-      const flag = found(flagRow, 'UNVEIL_ERR_FLAG_NOT_FOUND', `flag "${flagKey}"`);
-      if (flag.archived) {
-        throw new UnveilError('UNVEIL_ERR_FLAG_ARCHIVED', { detail: `flag "${flagKey}" is archived` });
-      }
-      const current = currentRow!;
-      assertExpectedVersion(
-        `flag "${flagKey}" in ${environmentKey}`,
-        current.version,
-        context.expectedVersion,
-      );
-      const config = await next(tx);
-      if (sameJson(config, current.config)) return current;
+    next: NextConfig,
+  ): Promise<ConfigWriteOutcome> {
+    return this.db.transaction((tx) => this.writeIn(tx, environmentKey, flagKey, context, action, next));
+  }
 
-      await throwIfInconsistent(tx, environmentKey, flag, config);
-      const updated: FlagConfigRecord = {
-        ...current,
-        config,
-        version: current.version + 1,
-        updatedAt: this.clock.now(),
-      };
-      await Promise.all([
-        updateConfig(tx, updated, context.actor),
-        bumpSnapshotVersions(tx, [environmentKey]),
-        appendAuditEntry(tx, context, {
-          at: updated.updatedAt,
-          action,
-          resourceType: 'flag-config',
-          resourceKey: flagKey,
-          environmentKey,
-          before: current,
-          after: updated,
-        }),
-      ]);
-      return updated;
+  /**
+   * The one write path for a configuration. Writing what is already stored changes nothing: no new
+   * version, no audit entry, no snapshot bump. Otherwise the change gate decides: apply, hold for
+   * approval, or refuse (freeze).
+   */
+  private async writeIn(
+    tx: Executor,
+    environmentKey: string,
+    flagKey: string,
+    context: WriteContext,
+    action: string,
+    next: NextConfig,
+  ): Promise<ConfigWriteOutcome> {
+    // The three reads go out together (postgres.js pipelines them on the transaction's connection, in
+    // order, so the environment lock is still taken first): the fewer round trips the lock is held for,
+    // the more writes an environment takes per second. A failed read is reported after the environment's
+    // own 404, hence `settled`.
+    const [[environment], freezes, prepared] = await Promise.all([
+      lockEnvironments(tx, [environmentKey]),
+      listFreezes(tx, environmentKey),
+      settled(prepareConfigChange(tx, environmentKey, flagKey, context, (current) => next(current, tx))),
+    ]);
+    const locked = found(environment, 'UNVEIL_ERR_ENV_NOT_FOUND', `environment "${environmentKey}"`);
+    const change = prepared();
+    if (isNoChange(change)) return { applied: change.current };
+
+    const at = this.clock.now();
+    const gate = passChangeGate({
+      environment: locked,
+      freezes,
+      at,
+      context,
+      killSwitch: isKillSwitch(change),
     });
+    if (gate.outcome === 'propose') {
+      // A proposal is checked now: an approver should only ever see changes that can apply.
+      await assertConsistent(tx, environmentKey, change.flag, change.next);
+      const proposal = {
+        environmentKey,
+        kind: 'flag-config' as const,
+        resourceKey: flagKey,
+        payload: change.next,
+        baseVersion: change.current.version,
+      };
+      return { proposed: await proposeChange(tx, proposal, context, at) };
+    }
+    const updated = await writeConfigChange(tx, change, gate.context, action, at);
+    await bumpSnapshotVersions(tx, [environmentKey]);
+    return { applied: updated };
+  }
+}
+
+/** A promise's outcome as a function that returns its value or throws its error, for later. */
+async function settled<T>(promise: Promise<T>): Promise<() => T> {
+  try {
+    const value = await promise;
+    return () => value;
+  } catch (error) {
+    return () => {
+      throw error;
+    };
   }
 }
 
@@ -136,46 +213,4 @@ async function requireConfig(
   );
   found(await findFlag(tx, flagKey), 'UNVEIL_ERR_FLAG_NOT_FOUND', `flag "${flagKey}"`);
   return (await findConfig(tx, flagKey, environmentKey))!;
-}
-
-/**
- * Our own checks report every dangling reference at once; core's validator then has the last word,
- * since it is the code SDKs compile with (operands, regexes, semver and date values).
- */
-async function throwIfInconsistent(
-  tx: Executor,
-  environmentKey: string,
-  flag: FlagRecord,
-  config: StoredFlagConfig,
-): Promise<void> {
-  // Only a configuration that refers to segments or other flags needs the rest of the environment read:
-  // a cycle through this flag needs a prerequisite of its own. Most writes skip two queries here.
-  const refersOutward =
-    config.prerequisites.length > 0 ||
-    config.rules.some((rule) => rule.conditions.some((condition) => condition.operator === 'inSegment'));
-  const model = refersOutward ? await loadEnvironmentModel(tx, environmentKey) : { flags: [], segments: [] };
-  const self = { key: flag.key, type: flag.type, variants: flag.variants, clientSide: flag.clientSide };
-  const others = model.flags.filter((other) => other.key !== flag.key);
-  const references: ConfigReferences = {
-    flagKey: flag.key,
-    variantKeys: new Set(self.variants.map((variant) => variant.key)),
-    segmentKeys: new Set(model.segments.map((segment) => segment.key)),
-    flags: new Map(
-      others.map((other) => [
-        other.key,
-        {
-          variantKeys: new Set(other.variants.map((variant) => variant.key)),
-          prerequisites: (other.prerequisites ?? []).map((prerequisite) => prerequisite.flag),
-        },
-      ]),
-    ),
-  };
-  let problems: FieldError[] = findConfigProblems(config, references);
-  if (problems.length === 0) {
-    const issues = validateFlag({ ...self, ...config }, { flags: others, segments: model.segments });
-    problems = issues.map((issue) => fieldError(issue.path, issue.message));
-  }
-  if (problems.length > 0) {
-    throw new UnveilError('UNVEIL_ERR_FLAG_CONFIG_INVALID', { errors: prefixPaths('/body', problems) });
-  }
 }

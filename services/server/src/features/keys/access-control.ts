@@ -9,6 +9,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** What the route requires; every route under the admin API must say, or the app refuses to start. */
     access?: Permission | 'public';
+    /**
+     * Also accept the key as `?key=`: only for read-only feeds whose clients cannot send headers (calendar
+     * subscriptions). Such URLs end up in logs and settings, so use keys that can only read.
+     */
+    keyInQuery?: boolean;
   }
 }
 
@@ -28,7 +33,7 @@ export const accessControl = fp(
     app.addHook('onRequest', async (request) => {
       const access = request.routeOptions.config.access;
       if (access === 'public' || access === undefined) return;
-      const key = await options.keys.authenticate(bearerToken(request));
+      const key = await options.keys.authenticate(presentedKey(request));
       if (key === undefined) throw new UnveilError('UNVEIL_ERR_AUTH_INVALID');
       if (key.kind !== 'admin' || key.role === null) {
         throw new UnveilError('UNVEIL_ERR_AUTH_FORBIDDEN', { detail: 'SDK keys cannot use the admin API' });
@@ -51,6 +56,14 @@ export const accessControl = fp(
   },
   { name: 'access-control' },
 );
+
+function presentedKey(request: FastifyRequest): string {
+  const fromQuery = (request.query as { key?: unknown }).key;
+  if (request.routeOptions.config.keyInQuery === true && request.headers.authorization === undefined) {
+    if (typeof fromQuery === 'string' && fromQuery.length > 0) return fromQuery;
+  }
+  return bearerToken(request);
+}
 
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;

@@ -22,14 +22,19 @@ export type Permission =
   | 'flags.archive'
   | 'configs.write'
   | 'segments.write'
+  | 'audiences.write'
+  | 'releases.write'
+  | 'releases.operate'
+  | 'freezes.write'
+  | 'changes.approve'
   | 'keys.manage';
 
 interface Grant {
   /** Allowed in every environment. */
   anywhere: readonly Permission[];
   /**
-   * Allowed only in environments that are not protected. Protected environments will take changes
-   * from these roles once approvals exist; until then only admins and release managers write there.
+   * Allowed only in environments that are not protected. (Flag changes in a protected environment are
+   * open to more roles, because there they become change requests that an approver must accept.)
    */
   unprotected: readonly Permission[];
 }
@@ -43,16 +48,38 @@ const GRANTS: Record<AdminRole, Grant> = {
       'flags.archive',
       'configs.write',
       'segments.write',
+      'audiences.write',
+      'releases.write',
+      'releases.operate',
+      'freezes.write',
+      'changes.approve',
       'keys.manage',
     ],
     unprotected: [],
   },
   'release-manager': {
-    anywhere: ['read', 'flags.write', 'flags.archive', 'configs.write', 'segments.write'],
+    anywhere: [
+      'read',
+      'flags.write',
+      'flags.archive',
+      'configs.write',
+      'segments.write',
+      'audiences.write',
+      'releases.write',
+      'releases.operate',
+      'freezes.write',
+      'changes.approve',
+    ],
     unprotected: [],
   },
-  'product-owner': { anywhere: ['read', 'segments.write'], unprotected: ['configs.write'] },
-  developer: { anywhere: ['read', 'flags.write'], unprotected: ['configs.write', 'segments.write'] },
+  'product-owner': {
+    anywhere: ['read', 'segments.write', 'audiences.write', 'configs.write'],
+    unprotected: [],
+  },
+  developer: {
+    anywhere: ['read', 'flags.write', 'configs.write'],
+    unprotected: ['segments.write', 'releases.write', 'releases.operate'],
+  },
   viewer: { anywhere: ['read'], unprotected: [] },
 };
 

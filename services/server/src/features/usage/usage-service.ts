@@ -1,4 +1,4 @@
-import type { EventsBatch } from '@unveil/core';
+import type { EventsBatch, TrackedEvent } from '@unveil/core';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/database.js';
 import {
@@ -11,6 +11,8 @@ import {
 } from './usage-store.js';
 
 const HOUR_MS = 3_600_000;
+
+export type TrackedListener = (environment: string, tracked: readonly TrackedEvent[]) => void;
 
 export interface FlagUsage {
   environment: string;
@@ -29,6 +31,7 @@ export interface FlagUsage {
 export class UsageService {
   readonly #usage = new Map<string, UsageRow>();
   readonly #tracked = new Map<string, TrackedRow>();
+  readonly #trackedListeners: TrackedListener[] = [];
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -47,6 +50,11 @@ export class UsageService {
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     await this.flush();
+  }
+
+  /** Also hands every batch's tracked events to `listener` (release guards count them per cohort). */
+  onTracked(listener: TrackedListener): void {
+    this.#trackedListeners.push(listener);
   }
 
   /** Adds a batch; `knownFlags` filters out keys the environment does not have (no garbage rows). */
@@ -71,6 +79,7 @@ export class UsageService {
         TRACKED_SUMS,
       );
     }
+    for (const listener of this.#trackedListeners) listener(environment, batch.tracked);
   }
 
   /** Writes what has been collected; on failure keeps it for the next attempt. */
