@@ -12,6 +12,7 @@ import {
 } from '../environments/environments-store.js';
 import { findFlag } from '../flags/flags-store.js';
 import { listFreezes } from '../freezes/freezes-store.js';
+import { pauseReleasesHolding } from '../releases/kill-switch.js';
 import { withAudience, withoutAudience } from './audience-rules.js';
 import type { StoredFlagConfig } from './flag-config.js';
 import {
@@ -163,12 +164,13 @@ export class FlagConfigsService {
     if (isNoChange(change)) return { applied: change.current };
 
     const at = this.clock.now();
+    const killSwitch = isKillSwitch(change);
     const gate = passChangeGate({
       environment: locked,
       freezes,
       at,
       context,
-      killSwitch: isKillSwitch(change),
+      killSwitch,
     });
     if (gate.outcome === 'propose') {
       // A proposal is checked now: an approver should only ever see changes that can apply.
@@ -183,6 +185,7 @@ export class FlagConfigsService {
       return { proposed: await proposeChange(tx, proposal, context, at) };
     }
     const updated = await writeConfigChange(tx, change, gate.context, action, at);
+    if (killSwitch) await pauseReleasesHolding(tx, environmentKey, flagKey, gate.context, at);
     await bumpSnapshotVersions(tx, [environmentKey]);
     return { applied: updated };
   }

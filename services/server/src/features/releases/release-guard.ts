@@ -46,6 +46,8 @@ interface GuardedRelease {
  */
 export class GuardCounter {
   readonly #pending = new Map<string, GuardCount>();
+  /** Batches still being counted (their releases are loading), which a flush waits for. */
+  readonly #counting = new Set<Promise<void>>();
   readonly #guarded: TtlCache<GuardedRelease[]>;
 
   constructor(
@@ -55,8 +57,14 @@ export class GuardCounter {
     this.#guarded = new TtlCache(clock, 1_000);
   }
 
-  async record(environmentKey: string, tracked: readonly TrackedEvent[]): Promise<void> {
-    if (tracked.length === 0) return;
+  record(environmentKey: string, tracked: readonly TrackedEvent[]): Promise<void> {
+    if (tracked.length === 0) return Promise.resolve();
+    const counting = this.count(environmentKey, tracked);
+    this.#counting.add(counting);
+    return counting.finally(() => this.#counting.delete(counting));
+  }
+
+  private async count(environmentKey: string, tracked: readonly TrackedEvent[]): Promise<void> {
     const guarded = await this.#guarded.get(environmentKey, () => this.loadGuarded(environmentKey));
     for (const release of guarded) {
       const { errorEvent, totalEvent } = release.guard;
@@ -73,6 +81,7 @@ export class GuardCounter {
 
   /** Writes the pending counts; on failure they stay for the next flush. */
   async flush(): Promise<void> {
+    await Promise.allSettled(this.#counting);
     if (this.#pending.size === 0) return;
     const rows = [...this.#pending.values()];
     this.#pending.clear();
