@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Bus } from './bus/bus.js';
@@ -20,6 +21,7 @@ import { flagConfigsRoutes } from './features/flag-configs/flag-configs-routes.j
 import { FlagConfigsService } from './features/flag-configs/flag-configs-service.js';
 import { flagsRoutes } from './features/flags/flags-routes.js';
 import { FlagsService } from './features/flags/flags-service.js';
+import { FleetReporter } from './features/fleet/fleet.js';
 import { freezesRoutes } from './features/freezes/freezes-routes.js';
 import { FreezesService } from './features/freezes/freezes-service.js';
 import { healthRoutes } from './features/health/health-routes.js';
@@ -100,6 +102,7 @@ export interface Services {
   usage: UsageService;
   releases: ReleasesService;
   releaseViews: ReleaseViews;
+  fleet: FleetReporter;
   freezes: FreezesService;
   changeRequests: ChangeRequestsService;
   scheduler: ReleaseScheduler;
@@ -172,6 +175,19 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     freezes: new FreezesService(deps.db, deps.clock),
     changeRequests,
     scheduler,
+    fleet: new FleetReporter(
+      deps.db,
+      deps.clock,
+      randomUUID(),
+      () =>
+        [...new Set(deliveryService.connections().map((connection) => connection.environment))].flatMap(
+          (environment) =>
+            deliveryService.sdks
+              .report(environment)
+              .byAppVersion.map(({ appVersion, count }) => ({ environment, appVersion, count })),
+        ),
+      (error) => app.log.warn({ err: error }, 'fleet report failed; retrying'),
+    ),
   };
   services.usage.onTracked((environment, tracked) =>
     guards
@@ -201,9 +217,15 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   deliveryService.start();
   services.usage.start();
-  if (autoStart) scheduler.start();
+  if (autoStart) {
+    scheduler.start();
+    services.fleet.start();
+  }
   app.addHook('onClose', async () => {
     await scheduler.stop();
+    await services.fleet
+      .stop()
+      .catch((error: unknown) => app.log.warn({ err: error }, 'fleet rows not removed'));
     stopPublishing();
     deliveryService.stop();
     await services.usage.stop();

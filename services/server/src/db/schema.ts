@@ -345,3 +345,21 @@ export const releaseGuardCounts = pgTable(
   },
   (table) => [primaryKey({ columns: [table.releaseKey, table.exposed, table.event] })],
 );
+
+/**
+ * What each server instance last saw connected, per environment and application version: the fleet a
+ * deployment gate asks about. Every instance rewrites its own rows every few seconds; rows not refreshed
+ * lately belong to instances that are gone and are ignored.
+ */
+export const sdkFleet = pgTable(
+  'sdk_fleet',
+  {
+    instanceId: text('instance_id').notNull(),
+    environmentKey: text('environment_key').notNull(),
+    /** '' for SDKs that did not say. */
+    appVersion: text('app_version').notNull(),
+    count: integer('count').notNull(),
+    reportedAt: timestamp('reported_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.instanceId, table.environmentKey, table.appVersion] })],
+);

@@ -1,3 +1,4 @@
+import { parseSemver } from '@unveil/core';
 import { z } from 'zod';
 import { isValidTimeZone, WEEKDAYS } from '../../calendar/weekly-window.js';
 import {
@@ -52,6 +53,12 @@ const stage = z
       .refine((text) => parseDuration(text) !== undefined, 'a duration such as "90s", "30m", "4h" or "2d"')
       .exactOptional(),
     approval: z.boolean().default(false),
+    gate: z
+      .strictObject({
+        minAppVersion: z.string().refine((text) => parseSemver(text) !== undefined, 'a semantic version'),
+        minShare: z.number().min(0).max(100),
+      })
+      .exactOptional(),
   })
   .refine((value) => value.startAt === undefined || value.delay === undefined, {
     message: 'give at most one of "startAt" and "delay"',
@@ -108,6 +115,7 @@ const definitionResponse = {
       startAt: z.string().optional(),
       delay: z.string().optional(),
       approval: z.boolean(),
+      gate: z.object({ minAppVersion: z.string(), minShare: z.number() }).optional(),
     }),
   ),
   windows: z.array(weeklyWindow),

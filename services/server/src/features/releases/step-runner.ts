@@ -3,6 +3,7 @@ import type { Executor } from '../../db/database.js';
 import type { UnveilError } from '../../errors.js';
 import type { WriteContext } from '../../write-context.js';
 import { proposeChange } from '../change-requests/proposals.js';
+import { fleetShare } from '../fleet/fleet.js';
 import { frozenUntil } from '../freezes/freeze-policy.js';
 import type { FreezeRecord } from '../freezes/freezes-store.js';
 import { rewriteComponents } from './component-writer.js';
@@ -47,7 +48,7 @@ export async function runStep(
   input: StepInput,
 ): Promise<{ result: StepResult; changed: boolean }> {
   const { release, step, now } = input;
-  const wait = waitingFor(input);
+  const wait = waitingFor(input) ?? (await waitingForDeployment(tx, input));
   if (wait !== undefined) {
     await updateStep(tx, step.id, { dueAt: wait.until, note: wait.note });
     return { result: 'waiting', changed: false };
@@ -81,6 +82,27 @@ function waitingFor({ release, step, freezes, now }: StepInput): { until: Date; 
     return { until: opening, note: `outside the allowed windows; waiting until ${opening.toISOString()}` };
   }
   return undefined;
+}
+
+/** How often a stage held by its deployment gate looks at the fleet again. */
+const GATE_RECHECK_MS = 30_000;
+
+/** Deploy before release: the stage waits until enough of the fleet runs the version it needs. */
+async function waitingForDeployment(
+  tx: Executor,
+  { release, step, now }: StepInput,
+): Promise<{ until: Date; note: string } | undefined> {
+  const gate = step.kind === 'stage' ? release.definition.plan[step.stage]!.gate : undefined;
+  if (gate === undefined) return undefined;
+  const { total, atLeast } = await fleetShare(tx, release.environmentKey, gate.minAppVersion, now);
+  const share = total === 0 ? 0 : (100 * atLeast) / total;
+  if (share >= gate.minShare && total > 0) return undefined;
+  return {
+    until: new Date(now.getTime() + GATE_RECHECK_MS),
+    note:
+      `deployment gate: ${atLeast} of ${total} connected SDKs run ${gate.minAppVersion} or later ` +
+      `(${share.toFixed(1)} %, needs ${gate.minShare} %)`,
+  };
 }
 
 async function requestApproval(tx: Executor, release: ReleaseRecord, step: ReleaseStepRecord, now: Date) {
