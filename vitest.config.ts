@@ -21,7 +21,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'packages', include: ['packages/*/test/**/*.test.{ts,tsx}'], testTimeout: 30_000 },
+        test: {
+          name: 'packages',
+          include: ['packages/*/test/**/*.test.{ts,tsx}'],
+          testTimeout: 30_000,
+          // Packages built on the SDK start an in-process server in their hooks.
+          hookTimeout: 60_000,
+        },
       },
       {
         extends: true,

@@ -43,9 +43,17 @@ const appliedMigrations = pgSchema('drizzle').table('__drizzle_migrations', {
 });
 const migrationCount = countMigrations(migrationsFolder);
 
+/**
+ * Seconds before postgres.js reconnects after a failed connection: 50 ms, 100 ms, … at most 1 s. Its
+ * default grows to 20 s over an outage, and a query waits out the delay of the connection it is given:
+ * during an outage requests that should answer 503 (or from memory) hung for 10 s and more, and once the
+ * database was back the pool took as long again to use it.
+ */
+const reconnectBackoff = (retries: number) => Math.min(0.05 * 2 ** retries, 1);
+
 function openPostgres(url: string): Database {
   const listeners = new Set<CommitListener>();
-  const client = postgres(url, { onnotice: () => {} });
+  const client = postgres(url, { onnotice: () => {}, backoff: reconnectBackoff });
   const db: Executor = drizzlePostgres(client, { schema });
   return {
     kind: 'postgres',
@@ -97,12 +105,25 @@ function transactionConfig(options: { readOnlySnapshot?: boolean } | undefined) 
     : undefined;
 }
 
+/**
+ * A database that does not answer this fast is not ready. Without a bound, a network partition (no
+ * reset, only silence) made `/readyz` hang for as long as TCP takes to give up, minutes.
+ */
+const READINESS_DEADLINE_MS = 2_000;
+
 async function isReady(db: Executor): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), READINESS_DEADLINE_MS);
+  });
+  const check = db.$count(appliedMigrations).then(
+    (applied) => applied >= migrationCount,
+    () => false,
+  );
   try {
-    const applied = await db.$count(appliedMigrations);
-    return applied >= migrationCount;
-  } catch {
-    return false;
+    return await Promise.race([check, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

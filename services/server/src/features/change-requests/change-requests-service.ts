@@ -4,7 +4,7 @@ import type { Database, Executor } from '../../db/database.js';
 import { UnveilError } from '../../errors.js';
 import type { WriteContext } from '../../write-context.js';
 import { appendAuditEntry } from '../audit/audit-store.js';
-import { findEnvironment } from '../environments/environments-store.js';
+import { requireEnvironment } from '../environments/environments-store.js';
 import { frozenUntil } from '../freezes/freeze-policy.js';
 import { listFreezes } from '../freezes/freezes-store.js';
 import {
@@ -74,14 +74,7 @@ export class ChangeRequestsService {
         });
       }
       const at = this.clock.now();
-      const approved = await updateChangeRequest(tx, id, {
-        state: 'approved',
-        decidedBy: context.actor,
-        decidedAt: at,
-        decisionReason: context.reason ?? null,
-        updatedAt: at,
-      });
-      await audit(tx, context, at, 'change-request.approve', request, approved);
+      const approved = await decide(tx, request, 'approved', context, at);
       if (approved.applyAt !== null && approved.applyAt > at) return approved;
       return this.applyLocked(tx, approved, at);
     });
@@ -91,14 +84,7 @@ export class ChangeRequestsService {
     return this.db.transaction(async (tx) => {
       const request = await requirePending(tx, environmentKey, id);
       const at = this.clock.now();
-      const rejected = await updateChangeRequest(tx, id, {
-        state: 'rejected',
-        decidedBy: context.actor,
-        decidedAt: at,
-        decisionReason: context.reason ?? null,
-        updatedAt: at,
-      });
-      await audit(tx, context, at, 'change-request.reject', request, rejected);
+      const rejected = await decide(tx, request, 'rejected', context, at);
       await this.#handlers?.dropped?.(tx, rejected, `rejected by ${context.actor}`);
       return rejected;
     });
@@ -164,14 +150,6 @@ export class ChangeRequestsService {
   }
 }
 
-async function requireEnvironment(tx: Executor, environmentKey: string): Promise<void> {
-  found(
-    await findEnvironment(tx, environmentKey),
-    'UNVEIL_ERR_ENV_NOT_FOUND',
-    `environment "${environmentKey}"`,
-  );
-}
-
 async function requireRequest(
   tx: Executor,
   environmentKey: string,
@@ -196,6 +174,26 @@ async function requirePending(
     });
   }
   return request;
+}
+
+/** Records the decision on the request and in the audit log. */
+async function decide(
+  tx: Executor,
+  request: ChangeRequestRecord,
+  state: 'approved' | 'rejected',
+  context: WriteContext,
+  at: Date,
+): Promise<ChangeRequestRecord> {
+  const decided = await updateChangeRequest(tx, request.id, {
+    state,
+    decidedBy: context.actor,
+    decidedAt: at,
+    decisionReason: context.reason ?? null,
+    updatedAt: at,
+  });
+  const action = state === 'approved' ? 'change-request.approve' : 'change-request.reject';
+  await audit(tx, context, at, action, request, decided);
+  return decided;
 }
 
 function audit(

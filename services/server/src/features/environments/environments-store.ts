@@ -1,4 +1,5 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { found } from '../../concurrency.js';
 import { noteEnvironmentVersions } from '../../db/committed-changes.js';
 import type { Executor } from '../../db/database.js';
 import { environments } from '../../db/schema.js';
@@ -26,6 +27,11 @@ export function listEnvironments(tx: Executor): Promise<EnvironmentRecord[]> {
 export async function findEnvironment(tx: Executor, key: string): Promise<EnvironmentRecord | undefined> {
   const [row] = await tx.select().from(environments).where(eq(environments.key, key));
   return row;
+}
+
+/** The environment, or its 404. */
+export async function requireEnvironment(tx: Executor, key: string): Promise<EnvironmentRecord> {
+  return found(await findEnvironment(tx, key), 'UNVEIL_ERR_ENV_NOT_FOUND', `environment "${key}"`);
 }
 
 /**

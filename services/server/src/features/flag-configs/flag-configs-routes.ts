@@ -86,43 +86,33 @@ export function flagConfigsRoutes(service: FlagConfigsService): FastifyPluginAsy
       },
     );
 
-    app.put(
-      `${path}/audiences/:segment`,
-      {
+    for (const present of [true, false]) {
+      app.route({
+        method: present ? 'PUT' : 'DELETE',
+        url: `${path}/audiences/:segment`,
         config: { access: 'audiences.write' },
         schema: {
           tags,
-          summary: 'Serve a variant to an audience (a segment) on this flag',
+          summary: present
+            ? 'Serve a variant to an audience (a segment) on this flag'
+            : 'Stop serving the audience its variant on this flag',
           params: audienceParams,
-          body: audienceBody,
+          body: present ? audienceBody : emergencyBody,
           response: written,
         },
-      },
-      async (request, reply) => {
-        const { env, flag, segment } = request.params;
-        const context = writeContext(request, request.body);
-        return send(reply, await service.addAudience(env, flag, segment, request.body.variant, context));
-      },
-    );
-
-    app.delete(
-      `${path}/audiences/:segment`,
-      {
-        config: { access: 'audiences.write' },
-        schema: {
-          tags,
-          summary: 'Stop serving the audience its variant on this flag',
-          params: audienceParams,
-          body: emergencyBody,
-          response: written,
+        handler: async (request, reply) => {
+          const { env, flag, segment } = request.params;
+          const context = writeContext(request, request.body);
+          const body = request.body as { variant?: string };
+          return send(
+            reply,
+            body.variant === undefined
+              ? await service.removeAudience(env, flag, segment, context)
+              : await service.addAudience(env, flag, segment, body.variant, context),
+          );
         },
-      },
-      async (request, reply) => {
-        const { env, flag, segment } = request.params;
-        const context = writeContext(request, request.body);
-        return send(reply, await service.removeAudience(env, flag, segment, context));
-      },
-    );
+      });
+    }
   };
 }
 

@@ -4,7 +4,7 @@ import type { Database } from '../../db/database.js';
 import { UnveilError } from '../../errors.js';
 import type { WriteContext } from '../../write-context.js';
 import { appendAuditEntry } from '../audit/audit-store.js';
-import { findEnvironment, lockEnvironments } from '../environments/environments-store.js';
+import { lockEnvironments, requireEnvironment } from '../environments/environments-store.js';
 import { deleteFreeze, type FreezeRecord, findFreeze, insertFreeze, listFreezes } from './freezes-store.js';
 
 export type FreezeInput = Pick<FreezeRecord, 'name' | 'reason' | 'startsAt' | 'endsAt' | 'recurrence'>;
@@ -18,11 +18,7 @@ export class FreezesService {
 
   list(environmentKey: string): Promise<FreezeRecord[]> {
     return this.db.transaction(async (tx) => {
-      found(
-        await findEnvironment(tx, environmentKey),
-        'UNVEIL_ERR_ENV_NOT_FOUND',
-        `environment "${environmentKey}"`,
-      );
+      await requireEnvironment(tx, environmentKey);
       return listFreezes(tx, environmentKey);
     });
   }

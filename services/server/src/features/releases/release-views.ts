@@ -6,7 +6,7 @@ import type { Database, Executor } from '../../db/database.js';
 import { type AuditEntry, queryAuditLog } from '../audit/audit-store.js';
 import type { ChangeRequestRecord } from '../change-requests/change-requests-store.js';
 import { listChangeRequests } from '../change-requests/change-requests-store.js';
-import { findEnvironment } from '../environments/environments-store.js';
+import { requireEnvironment } from '../environments/environments-store.js';
 import { type FreezeRecord, listFreezes } from '../freezes/freezes-store.js';
 import { listUsage } from '../usage/usage-store.js';
 import { type GuardReading, readGuard } from './release-guard.js';
@@ -116,11 +116,7 @@ export class ReleaseViews {
   calendar(environmentKey: string, range: { from?: Date; to?: Date }): Promise<CalendarItem[]> {
     return this.db.transaction(async (tx) => {
       const { from, to } = withDefaults(range, this.clock.now());
-      found(
-        await findEnvironment(tx, environmentKey),
-        'UNVEIL_ERR_ENV_NOT_FOUND',
-        `environment "${environmentKey}"`,
-      );
+      await requireEnvironment(tx, environmentKey);
       const now = this.clock.now();
       const [releases, freezes] = await Promise.all([
         listReleases(tx, environmentKey, ['scheduled', 'running', 'paused', 'completed', 'rolled-back']),
@@ -222,11 +218,7 @@ async function recentReach(tx: Executor, release: ReleaseRecord, now: Date): Pro
 }
 
 async function requireRelease(tx: Executor, environmentKey: string, key: string): Promise<ReleaseRecord> {
-  found(
-    await findEnvironment(tx, environmentKey),
-    'UNVEIL_ERR_ENV_NOT_FOUND',
-    `environment "${environmentKey}"`,
-  );
+  await requireEnvironment(tx, environmentKey);
   return found(
     await findRelease(tx, environmentKey, key),
     'UNVEIL_ERR_RELEASE_NOT_FOUND',

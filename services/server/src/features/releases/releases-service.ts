@@ -10,8 +10,8 @@ import { proposeChange } from '../change-requests/proposals.js';
 import {
   bumpSnapshotVersions,
   type EnvironmentRecord,
-  findEnvironment,
   lockEnvironments,
+  requireEnvironment,
 } from '../environments/environments-store.js';
 import { listFreezes } from '../freezes/freezes-store.js';
 import { rewriteComponents } from './component-writer.js';
@@ -26,8 +26,8 @@ import {
   findOpenStep,
   findRelease,
   insertRelease,
-  insertStep,
   listReleases,
+  planStep,
   type ReleaseRecord,
   updateRelease,
   updateStep,
@@ -309,24 +309,10 @@ export class ReleasesService {
   ): Promise<ReleaseRecord> {
     const { plan, exposure } = release.definition;
     const first = plannedStart(plan[0]!, at);
-    await insertStep(tx, {
-      releaseKey: release.key,
-      kind: 'stage',
-      stage: 0,
-      plannedAt: first,
-      dueAt: first,
-      state: 'pending',
-    });
+    await planStep(tx, release.key, 'stage', 0, first);
     if (exposure?.until !== undefined) {
       const until = new Date(exposure.until);
-      await insertStep(tx, {
-        releaseKey: release.key,
-        kind: 'withdraw',
-        stage: -1,
-        plannedAt: until,
-        dueAt: until,
-        state: 'pending',
-      });
+      await planStep(tx, release.key, 'withdraw', -1, until);
     }
     const scheduled = await updateRelease(tx, release.key, {
       state: 'scheduled',
@@ -425,14 +411,6 @@ function stateError(release: ReleaseRecord, what: string): UnveilError {
     detail: `release "${release.key}" is ${release.state}: cannot ${what}`,
     extensions: { state: release.state },
   });
-}
-
-async function requireEnvironment(tx: Executor, environmentKey: string): Promise<void> {
-  found(
-    await findEnvironment(tx, environmentKey),
-    'UNVEIL_ERR_ENV_NOT_FOUND',
-    `environment "${environmentKey}"`,
-  );
 }
 
 async function requireRelease(

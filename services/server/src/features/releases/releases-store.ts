@@ -5,7 +5,6 @@ import { ACTIVE_STATES, type ReleaseState, type ReleaseStepKind } from './releas
 
 export type ReleaseRecord = typeof releases.$inferSelect;
 export type ReleaseStepRecord = typeof releaseSteps.$inferSelect;
-export type NewReleaseStep = Omit<ReleaseStepRecord, 'id' | 'appliedAt' | 'note' | 'approvedBy'>;
 
 /** Returns undefined when the key is taken (in any environment). */
 export async function insertRelease(
@@ -93,9 +92,21 @@ export async function findHolders(
   );
 }
 
-/** Inserts a step; a step a concurrent instance inserted already wins (one step per stage, ever). */
-export async function insertStep(tx: Executor, step: NewReleaseStep): Promise<void> {
-  await tx.insert(releaseSteps).values(step).onConflictDoNothing();
+/**
+ * Plans a pending step of the release at `at` (planned and due alike until something makes it wait). A step
+ * a concurrent instance planned already wins: one step per stage, ever.
+ */
+export async function planStep(
+  tx: Executor,
+  releaseKey: string,
+  kind: ReleaseStepKind,
+  stage: number,
+  at: Date,
+): Promise<void> {
+  await tx
+    .insert(releaseSteps)
+    .values({ releaseKey, kind, stage, plannedAt: at, dueAt: at, state: 'pending' })
+    .onConflictDoNothing();
 }
 
 export function listSteps(tx: Executor, releaseKey: string): Promise<ReleaseStepRecord[]> {

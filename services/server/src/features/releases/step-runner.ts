@@ -13,7 +13,7 @@ import { releaseRuleId } from './release.js';
 import { audit } from './releases-service.js';
 import {
   cancelOpenSteps,
-  insertStep,
+  planStep,
   type ReleaseRecord,
   type ReleaseStepRecord,
   updateRelease,
@@ -139,14 +139,7 @@ async function skippedByCatchUp(tx: Executor, { release, step, now, catchUpToler
     state: 'skipped',
     note: `missed by ${lateBy} s; skipped (catch-up: latest)`,
   });
-  await insertStep(tx, {
-    releaseKey: release.key,
-    kind: 'stage',
-    stage: step.stage + 1,
-    plannedAt: nextPlanned,
-    dueAt: nextPlanned,
-    state: 'pending',
-  });
+  await planStep(tx, release.key, 'stage', step.stage + 1, nextPlanned);
   const context = { actor: SCHEDULER_ACTOR, reason: `stage ${step.stage + 1} missed by ${lateBy} s` };
   await audit(tx, context, now, 'release.stage-skipped', release, release, release);
   return true;
@@ -179,14 +172,7 @@ async function applyStage(tx: Executor, release: ReleaseRecord, step: ReleaseSte
   await updateStep(tx, step.id, { state: 'applied', appliedAt: now });
   if (!last) {
     const next = plannedStart(plan[step.stage + 1]!, now);
-    await insertStep(tx, {
-      releaseKey: release.key,
-      kind: 'stage',
-      stage: step.stage + 1,
-      plannedAt: next,
-      dueAt: next,
-      state: 'pending',
-    });
+    await planStep(tx, release.key, 'stage', step.stage + 1, next);
   }
   await audit(tx, context, now, 'release.stage', updated, release, updated);
   return changed;
