@@ -1,0 +1,114 @@
+/**
+ * The React example (sdk-examples/react) in real Chromium, on Vite's dev server as its README runs it,
+ * against a real Unveil server: it renders the demo's flags for a user, and an admin change flips a
+ * rendered value without a reload.
+ *
+ * Needs Chromium at /usr/bin/chromium (`bash .ci/install-chromium`). Without it the test is skipped —
+ * unless CI or UNVEIL_REQUIRE_SERVICES=1 is set, where it fails.
+ */
+import { existsSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ExampleServer, startExampleServer } from '../sdk-examples/react/example-server.js';
+import { type Seeded, seed } from './support/admin-api.js';
+import { startServer, type UnveilServer } from './support/unveil-server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SKIPPED = `skipped: no Chromium at ${CHROMIUM}`;
+const haveChromium = existsSync(CHROMIUM);
+const required = Boolean(process.env.CI) || process.env.UNVEIL_REQUIRE_SERVICES === '1';
+
+const BANNER = 'banner-color';
+const CHECKOUT = 'new-checkout';
+const SERVER_ONLY = 'search-page-size';
+
+let server: UnveilServer | undefined;
+let example: ExampleServer | undefined;
+let browser: Browser | undefined;
+let seeded: Seeded;
+
+beforeAll(async () => {
+  if (!haveChromium) {
+    if (!required) console.warn(`react-example.test.ts: ${SKIPPED} (run: sudo bash .ci/install-chromium)`);
+    return;
+  }
+  server = await startServer();
+  // The quickstart's demo flags that the example shows (sdk-examples/react/src/app.tsx).
+  seeded = await seed(server.admin, {
+    [BANNER]: {
+      type: 'string',
+      clientSide: true,
+      variants: [
+        { key: 'blue', value: '#1d4ed8' },
+        { key: 'green', value: '#15803d' },
+      ],
+    },
+    [CHECKOUT]: { clientSide: true },
+    [SERVER_ONLY]: { type: 'number', variants: [{ key: 'small', value: 10 }] },
+  });
+  await server.admin.serve(seeded.environment, BANNER, 'blue');
+  await server.admin.serve(seeded.environment, SERVER_ONLY, 'small');
+  example = await startExampleServer({ unveilUrl: server.url, clientKey: seeded.clientKey });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--no-first-run',
+    ],
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await example?.close();
+  await server?.dispose();
+}, 30_000);
+
+/** The value a flag's section of the example shows, or undefined while it has none. */
+const shown = (page: Page, flag: string) =>
+  page.evaluate(
+    (key) => document.querySelector(`[data-flag="${key}"] [data-value]`)?.textContent ?? undefined,
+    flag,
+  );
+
+describe('the React example in Chromium (sdk-examples/react)', () => {
+  it(haveChromium || required
+    ? 'renders the flags and follows an admin change without a reload'
+    : SKIPPED, async (context) => {
+    if (!haveChromium) {
+      if (required) throw new Error(`${CHROMIUM} is missing and CI requires it: run .ci/install-chromium`);
+      context.skip(SKIPPED);
+    }
+    const page = await browser!.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning')
+        problems.push(`${message.text()} (${message.location().url})`);
+    });
+    try {
+      await page.goto(`${example!.url}?user=alice`);
+      await expect.poll(() => shown(page, BANNER), { timeout: 15_000 }).toBe('#1d4ed8');
+      expect(await shown(page, CHECKOUT)).toBe('false');
+      // A server-only flag never reaches a client key: the page shows its default and says why.
+      expect(await shown(page, SERVER_ONLY)).toBe('20');
+      expect(await page.locator(`[data-flag="${SERVER_ONLY}"]`).textContent()).toContain('FLAG_NOT_FOUND');
+      await expect.poll(() => page.locator('.status').getAttribute('data-state')).toBe('ready');
+
+      // Mark this document: a reload would lose the mark.
+      await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
+      await server!.admin.serve(seeded.environment, BANNER, 'green', 'blue');
+      await expect.poll(() => shown(page, BANNER), { timeout: 10_000 }).toBe('#15803d');
+      await server!.admin.serve(seeded.environment, CHECKOUT, 'on', 'off');
+      await expect.poll(() => shown(page, CHECKOUT), { timeout: 10_000 }).toBe('true');
+      expect(await page.evaluate(() => (window as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+});
