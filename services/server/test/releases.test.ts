@@ -186,6 +186,23 @@ describe('a staged release', () => {
     expect(exposedPercent(await configOf(t, env, flags[0]!), key)).toBe(50);
   });
 
+  it('pauses a release whose step cannot apply, and still applies the others due with it', async () => {
+    const t = testApp();
+    const { env, flags } = await releaseFixture(t, 2);
+    const healthy = await createRelease(t, env, [flags[0]!], { plan: [{ percent: 10 }] });
+    const broken = await createRelease(t, env, [flags[1]!], { plan: [{ percent: 10 }] });
+    await releaseAction(t, env, healthy, 'schedule');
+    await releaseAction(t, env, broken, 'schedule');
+    const archived = await t.request({ method: 'POST', url: `/api/v1/flags/${flags[1]}/archive`, body: {} });
+    expect(archived.status).toBe(200);
+    expect(await tick()).toMatchObject({ applied: 1, failed: 1 });
+    expect(exposedPercent(await configOf(t, env, flags[0]!), healthy)).toBe(10);
+    expect(await getRelease(t, env, broken)).toMatchObject({
+      state: 'paused',
+      stateReason: expect.stringContaining('archived'),
+    });
+  });
+
   it('refuses a second active release on a flag, naming the one that holds it', async () => {
     const t = testApp();
     const { env, flags } = await releaseFixture(t, 2);

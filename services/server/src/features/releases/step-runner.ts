@@ -37,7 +37,7 @@ export interface StepInput {
   catchUpToleranceMs: number;
 }
 
-export type StepResult = 'applied' | 'waiting' | 'awaiting-approval' | 'skipped' | 'withdrawn';
+export type StepResult = 'applied' | 'waiting' | 'awaiting-approval' | 'skipped' | 'withdrawn' | 'failed';
 
 /**
  * Runs one claimed step: it waits (exposure start, freeze, allowed window), asks for approval, is
@@ -169,12 +169,14 @@ async function applyStage(tx: Executor, release: ReleaseRecord, step: ReleaseSte
     baseline,
     updatedAt: now,
   });
-  await updateStep(tx, step.id, { state: 'applied', appliedAt: now });
-  if (!last) {
-    const next = plannedStart(plan[step.stage + 1]!, now);
-    await planStep(tx, release.key, 'stage', step.stage + 1, next);
-  }
-  await audit(tx, context, now, 'release.stage', updated, release, updated);
+  // Independent writes, sent together (one round trip on Postgres).
+  await Promise.all([
+    updateStep(tx, step.id, { state: 'applied', appliedAt: now }),
+    last
+      ? undefined
+      : planStep(tx, release.key, 'stage', step.stage + 1, plannedStart(plan[step.stage + 1]!, now)),
+    audit(tx, context, now, 'release.stage', updated, release, updated),
+  ]);
   return changed;
 }
 
