@@ -1,9 +1,8 @@
-import { CompileError, type ConfigProblem, withPathPrefix } from './compile-error.js';
-import { compileConditions, type SegmentResolver } from './conditions.js';
+import { CompileError, withPathPrefix } from './compile-error.js';
+import { type ConditionScope, compileConditions } from './conditions.js';
 import type { EvaluationContext, Flag, FlagType, JsonValue, Serve, Variant } from './model.js';
 import { type EvaluationResult, errorResult, makeResult, type Reason } from './result.js';
 import { compileRollout } from './rollout.js';
-import { plainTargetingKey, type TargetingKeyReader } from './targeting-key.js';
 
 export type FlagResult = EvaluationResult<JsonValue | undefined>;
 
@@ -30,52 +29,54 @@ interface CompiledPrerequisite {
   readonly variants: ReadonlySet<string>;
 }
 
+/** What a flag is compiled against: the rest of its snapshot. */
+export interface CompileScope extends ConditionScope {
+  readonly prerequisite: PrerequisiteResolver;
+  /** Tags every result serving `variant` of flag `flagKey` (under RESULT_TAG); called once per pair. */
+  readonly tag?: ResultTagger | undefined;
+}
+
+export type ResultTagger = (flagKey: string, variant: string) => unknown;
+
 /**
- * Compiles one flag for evaluation; never throws. A flag that cannot be compiled — a CompileError, a
- * `problem` found beforehand (its shape, its prerequisites) — answers ERROR / MALFORMED_FLAG, and the
+ * Compiles one flag for evaluation; never throws. A flag that cannot be compiled — a CompileError, or
+ * `malformed`: a problem found beforehand (its shape, its prerequisites) — answers ERROR / MALFORMED_FLAG, and the
  * rest of the snapshot keeps working. Its kill switch still works: a disabled flag serves its off
  * variant whenever that variant exists and fits the flag type, because turning a flag off must never
  * depend on the rest of its configuration being sound.
  */
-/** What a flag is compiled against: the rest of its snapshot. */
-export interface CompileScope {
-  readonly segments: SegmentResolver;
-  readonly prerequisite: PrerequisiteResolver;
-  readonly targetingKey: TargetingKeyReader;
-}
-
-export function compileFlag(flag: Flag, scope: CompileScope, problem?: ConfigProblem): CompiledFlag {
+export function compileFlag(flag: Flag, scope: CompileScope, malformed = false): CompiledFlag {
   if (flag.enabled === false) {
-    const off = killSwitchResult(flag);
+    const off = killSwitchResult(flag, scope.tag);
     return off ? constant(flag, off) : malformedFlag(flag);
   }
-  if (problem) return malformedFlag(flag);
+  if (malformed) return malformedFlag(flag);
   try {
-    return compileEnabledFlag(flag, scope, variantResults(flag));
+    return compileEnabledFlag(flag, scope, variantResults(flag, scope.tag));
   } catch {
     return malformedFlag(flag);
   }
 }
 
 /** The OFF result, read leniently: only the off variant itself must be sound. */
-function killSwitchResult(flag: Flag): FlagResult | undefined {
+function killSwitchResult(flag: Flag, tag: ResultTagger | undefined): FlagResult | undefined {
   if (!Array.isArray(flag.variants)) return undefined;
   const off = (flag.variants as unknown[]).find(
     (variant): variant is Variant =>
       typeof variant === 'object' && variant !== null && (variant as Variant).key === flag.offVariant,
   );
   if (off === undefined || !valueFitsType(off.value, flag.type)) return undefined;
-  return makeResult(off.value, off.key, 'OFF');
+  return makeResult(off.value, off.key, 'OFF', undefined, undefined, tag?.(flag.key, off.key));
 }
 
 /** Throws the CompileError of the first problem in the flag's configuration, whether it is on or off. */
-export function checkFlag(flag: Flag, segments: SegmentResolver): void {
+export function checkFlag(flag: Flag, scope: ConditionScope): void {
   const variantResult = variantResults(flag);
   variantResult(flag.offVariant, 'OFF', ['offVariant']);
   const prerequisite = () => {
     throw new Error('checkFlag never evaluates');
   };
-  compileEnabledFlag(flag, { segments, prerequisite, targetingKey: plainTargetingKey }, variantResult);
+  compileEnabledFlag(flag, { ...scope, prerequisite }, variantResult);
 }
 
 function compileEnabledFlag(
@@ -83,7 +84,7 @@ function compileEnabledFlag(
   scope: CompileScope,
   variantResult: VariantResultFactory,
 ): CompiledFlag {
-  const { segments, prerequisite: resolvePrerequisite, targetingKey } = scope;
+  const { prerequisite: resolvePrerequisite, targetingKey } = scope;
   const prerequisiteFailed = variantResult(flag.offVariant, 'PREREQUISITE_FAILED', ['offVariant']);
   const prerequisites: CompiledPrerequisite[] = (flag.prerequisites ?? []).map((prerequisite) => ({
     flag: prerequisite.flag,
@@ -97,7 +98,7 @@ function compileEnabledFlag(
   const rules: CompiledRule[] = (flag.rules ?? []).map((rule, index) => {
     try {
       return {
-        matches: compileConditions(rule.conditions, segments, targetingKey),
+        matches: compileConditions(rule.conditions, scope),
         serve: compileServe(flag, rule.serve, variantResult, rule.id),
       };
     } catch (error) {
@@ -185,8 +186,9 @@ type VariantResultFactory = (
 ) => FlagResult;
 
 /** Results are frozen and shared: evaluation returns them without allocating. */
-function variantResults(flag: Flag): VariantResultFactory {
+function variantResults(flag: Flag, tag?: ResultTagger): VariantResultFactory {
   const values = new Map<string, JsonValue>();
+  const tags = new Map<string, unknown>();
   flag.variants.forEach((variant, index) => {
     if (values.has(variant.key)) throw new CompileError('duplicate variant key', ['variants', index, 'key']);
     if (!valueFitsType(variant.value, flag.type)) {
@@ -197,7 +199,8 @@ function variantResults(flag: Flag): VariantResultFactory {
   return (variantKey, reason, path, ruleId) => {
     if (!values.has(variantKey))
       throw new CompileError(`unknown variant ${JSON.stringify(variantKey)}`, path);
-    return makeResult(values.get(variantKey), variantKey, reason, ruleId);
+    if (tag !== undefined && !tags.has(variantKey)) tags.set(variantKey, tag(flag.key, variantKey));
+    return makeResult(values.get(variantKey), variantKey, reason, ruleId, undefined, tags.get(variantKey));
   };
 }
 

@@ -1,57 +1,25 @@
-import type { ConfigProblem } from './compile-error.js';
-import { type CompiledFlag, type CompileScope, compileFlag, type FlagResult } from './compile-flag.js';
-import type { EvaluationContext, Flag, FlagType, JsonValue, Segment, Snapshot } from './model.js';
-import { findPrerequisiteProblems } from './prerequisites.js';
-import { type ErrorCode, type EvaluationResult, errorResult } from './result.js';
-import { segmentResolver } from './segments.js';
-import { hashedTargetingKey, plainTargetingKey } from './targeting-key.js';
-import { flagShapeIssues, segmentShapeIssues } from './validate.js';
-
-/** Context used when a caller passes something that is not an object (null, a string, an array…). */
-const EMPTY_CONTEXT: EvaluationContext = Object.freeze({});
+import type { CompiledFlag, FlagResult } from './compile-flag.js';
+import { compileFlags } from './compile-snapshot.js';
+import type { EvaluationContext, FlagType, JsonValue, Snapshot } from './model.js';
+import { ALL_OPERATORS } from './operators/all.js';
+import { type EvaluationResult, errorResult } from './result.js';
+import { asContext, typedDetail } from './typed-detail.js';
 
 const FLAG_NOT_FOUND: FlagResult = errorResult('FLAG_NOT_FOUND', undefined);
 
 /**
- * One snapshot compiled for evaluation. Compile once per snapshot version (or patch); evaluate as often
- * as you like: evaluation never throws, never does I/O, and on the common paths allocates nothing.
+ * One snapshot compiled for evaluation, with every operator. Compile once per snapshot version (or
+ * patch); evaluate as often as you like: evaluation never throws, never does I/O, and on the common
+ * paths allocates nothing.
  */
 export class Evaluator {
   readonly version: number;
-  readonly #flags: Map<string, CompiledFlag>;
+  readonly #flags: ReadonlyMap<string, CompiledFlag>;
 
   constructor(snapshot: Snapshot) {
-    const { version, flags, segments, keyHashSalt } = (
-      isRecord(snapshot) ? snapshot : {}
-    ) as Partial<Snapshot>;
-    this.version = Number.isSafeInteger(version) ? (version as number) : 0;
-    // The snapshot may come off the wire: a flag of unsound shape answers MALFORMED_FLAG (its kill switch
-    // aside) and harms no other. Fields this version does not know are fine: newer servers may add some.
-    const definitions = new Map<string, Flag>();
-    const problems = new Map<string, ConfigProblem>();
-    for (const flag of arrayOrEmpty(flags)) {
-      if (!isRecord(flag) || typeof flag.key !== 'string') continue;
-      definitions.set(flag.key, flag as unknown as Flag);
-      const [issue] = flagShapeIssues(flag, { allowUnknownFields: true });
-      if (issue) problems.set(flag.key, issue);
-      else problems.delete(flag.key);
-    }
-    const sound = new Map([...definitions].filter(([key]) => !problems.has(key)));
-    for (const [key, problem] of findPrerequisiteProblems(sound)) problems.set(key, problem);
-    const targetingKey =
-      typeof keyHashSalt === 'string' ? hashedTargetingKey(keyHashSalt) : plainTargetingKey;
-    const scope: CompileScope = {
-      segments: segmentResolver(
-        arrayOrEmpty(segments).filter(
-          (segment) => segmentShapeIssues(segment, { allowUnknownFields: true }).length === 0,
-        ) as Segment[],
-        targetingKey,
-      ),
-      prerequisite: (key) => this.#flags.get(key)!,
-      targetingKey,
-    };
-    this.#flags = new Map();
-    for (const [key, flag] of definitions) this.#flags.set(key, compileFlag(flag, scope, problems.get(key)));
+    const compiled = compileFlags(snapshot, ALL_OPERATORS);
+    this.version = compiled.version;
+    this.#flags = compiled.flags;
   }
 
   /** Keys of every flag in the snapshot. */
@@ -132,28 +100,11 @@ export class Evaluator {
     defaultValue: T,
     context: EvaluationContext,
   ): EvaluationResult<T> {
-    const flag = this.#flags.get(flagKey);
-    if (flag === undefined) return errorResult('FLAG_NOT_FOUND', defaultValue);
-    if (flag.type !== type) return errorResult('TYPE_MISMATCH', defaultValue);
-    const result = flag.evaluate(asContext(context));
-    if (result.reason === 'ERROR') return errorResult(result.errorCode as ErrorCode, defaultValue);
-    return result as EvaluationResult<T>;
+    return typedDetail(this.#flags.get(flagKey), type, defaultValue, context);
   }
 }
 
 /** Compiles a snapshot. Never throws: flags it cannot compile answer ERROR / MALFORMED_FLAG. */
 export function compileSnapshot(snapshot: Snapshot): Evaluator {
   return new Evaluator(snapshot);
-}
-
-function asContext(context: unknown): EvaluationContext {
-  return context !== null && typeof context === 'object' ? (context as EvaluationContext) : EMPTY_CONTEXT;
-}
-
-function arrayOrEmpty(items: unknown): readonly unknown[] {
-  return Array.isArray(items) ? items : [];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }

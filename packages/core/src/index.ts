@@ -1,4 +1,6 @@
 export { CompileError } from './compile-error.js';
+export type { CompiledFlag, FlagResult, ResultTagger } from './compile-flag.js';
+export { type CompiledSnapshot, compileFlags } from './compile-snapshot.js';
 export { compileSnapshot, Evaluator } from './evaluator.js';
 export { BUCKETS, bucket, murmur3 } from './hash.js';
 export type {
@@ -21,11 +23,18 @@ export type {
   WeightedVariant,
 } from './model.js';
 export { BUCKETING_VERSION, FLAG_KEY_PATTERN, OPERATORS, TOTAL_WEIGHT } from './model.js';
+export { ALL_OPERATORS } from './operators/all.js';
+export { BASIC_OPERATORS } from './operators/basic.js';
+export { DATE_OPERATORS } from './operators/dates.js';
+export { REGEX_OPERATORS } from './operators/regex.js';
+export { SEMVER_OPERATORS } from './operators/semver.js';
+export type { OperatorCompiler, OperatorTable, ValueTest } from './operators/table.js';
 export type { ErrorCode, EvaluationResult, Reason } from './result.js';
-export { MAX_PREREQUISITE_DEPTH } from './result.js';
+export { MAX_PREREQUISITE_DEPTH, RESULT_TAG } from './result.js';
 export { compareSemver, parseSemver, type Semver } from './semver.js';
 export { hashTargetingKey } from './targeting-key.js';
 export { toEpochMillis } from './timestamps.js';
+export { asContext, typedDetail } from './typed-detail.js';
 export {
   type IssuePath,
   LIMITS,

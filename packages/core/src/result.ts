@@ -51,6 +51,12 @@ export interface EvaluationResult<T = JsonValue> {
 /** Evaluating a prerequisite chain deeper than this is refused with MALFORMED_FLAG. */
 export const MAX_PREREQUISITE_DEPTH = 32;
 
+/**
+ * Where a result carries the tag its compiler's caller gave its flag and variant (see `compileFlags`):
+ * a non-enumerable property, so results look, compare and serialize exactly as untagged ones.
+ */
+export const RESULT_TAG: unique symbol = Symbol('unveil.resultTag');
+
 /** Build a frozen result; the evaluator builds all of its results at compile time and only returns them. */
 export function makeResult<T>(
   value: T,
@@ -58,8 +64,11 @@ export function makeResult<T>(
   reason: Reason,
   ruleId?: string,
   errorCode?: ErrorCode,
+  tag?: unknown,
 ): EvaluationResult<T> {
-  return Object.freeze({ value, variant, reason, ruleId, errorCode });
+  const result = { value, variant, reason, ruleId, errorCode };
+  if (tag !== undefined) Object.defineProperty(result, RESULT_TAG, { value: tag });
+  return Object.freeze(result);
 }
 
 export function errorResult<T>(errorCode: ErrorCode, defaultValue: T): EvaluationResult<T> {

@@ -1,9 +1,15 @@
 import { CompileError } from './compile-error.js';
 import { checkFlag } from './compile-flag.js';
+import type { SegmentResolver } from './conditions.js';
+import { LIMITS } from './limits.js';
 import type { Flag, Segment } from './model.js';
 import { FLAG_KEY_PATTERN, OPERATORS } from './model.js';
+import { ALL_OPERATORS } from './operators/all.js';
 import { findPrerequisiteProblems } from './prerequisites.js';
-import { compileSegment, segmentResolver } from './segments.js';
+import { compileSegment, type SegmentScope, segmentResolver } from './segments.js';
+import { plainTargetingKey } from './targeting-key.js';
+
+export { LIMITS };
 
 export type IssuePath = (string | number)[];
 
@@ -13,16 +19,8 @@ export interface ValidationIssue {
   message: string;
 }
 
-/** Limits that keep one configuration from costing unbounded memory or time to compile. */
-export const LIMITS = Object.freeze({
-  variants: 100,
-  rules: 1_000,
-  conditions: 100,
-  conditionValues: 10_000,
-  targetKeys: 100_000,
-  segmentKeys: 1_000_000,
-  stringLength: 4_096,
-});
+/** Validation compiles with every operator, against plain (unhashed) keys: what the server stores. */
+const SCOPE: SegmentScope = { operators: ALL_OPERATORS, targetingKey: plainTargetingKey };
 
 /**
  * Collects issues. `allowUnknownFields` is for reading configurations off the wire: an SDK must accept
@@ -54,7 +52,7 @@ export function validateFlag(
   const issues = flagShapeIssues(flag);
   if (issues.length > 0) return issues;
   const valid = flag as Flag;
-  checkFlagMeaning(valid, segmentResolver(environment.segments ?? []), [], issues);
+  checkFlagMeaning(valid, segmentResolver(environment.segments ?? [], SCOPE), [], issues);
   const all = new Map((environment.flags ?? []).map((other) => [other.key, other]));
   all.set(valid.key, valid);
   const problem = findPrerequisiteProblems(all).get(valid.key);
@@ -66,7 +64,7 @@ export function validateFlag(
 export function validateSegment(segment: unknown): ValidationIssue[] {
   const issues = segmentShapeIssues(segment);
   if (issues.length === 0) {
-    catchCompileError(() => compileSegment(segment as Segment), [], issues);
+    catchCompileError(() => compileSegment(segment as Segment, SCOPE), [], issues);
   }
   return issues;
 }
@@ -99,7 +97,7 @@ export function validateSnapshot(snapshot: unknown): ValidationIssue[] {
     for (const issue of validateSegment(segment))
       issues.push({ ...issue, path: ['segments', index, ...issue.path] });
   });
-  const resolver = segmentResolver(validSegments);
+  const resolver = segmentResolver(validSegments, SCOPE);
   validFlags.forEach((flag, index) => {
     checkFlagMeaning(flag, resolver, ['flags', index], issues);
   });
@@ -111,13 +109,8 @@ export function validateSnapshot(snapshot: unknown): ValidationIssue[] {
   return issues;
 }
 
-function checkFlagMeaning(
-  flag: Flag,
-  segments: ReturnType<typeof segmentResolver>,
-  path: IssuePath,
-  issues: Issues,
-): void {
-  catchCompileError(() => checkFlag(flag, segments), path, issues);
+function checkFlagMeaning(flag: Flag, segments: SegmentResolver, path: IssuePath, issues: Issues): void {
+  catchCompileError(() => checkFlag(flag, { ...SCOPE, segments }), path, issues);
 }
 
 function catchCompileError(compile: () => unknown, path: IssuePath, issues: Issues): void {

@@ -77,6 +77,11 @@ export class VersionGapError extends Error {
 export function applyPatch(snapshot: Snapshot, patch: PatchMessage): Snapshot {
   if (patch.previousVersion !== snapshot.version)
     throw new VersionGapError(snapshot.version, patch.previousVersion);
+  return patchedSnapshot(snapshot, patch);
+}
+
+/** `applyPatch` for a caller that has checked the versions itself: the patch's changes, no check. */
+export function patchedSnapshot(snapshot: Snapshot, patch: PatchMessage): Snapshot {
   return {
     ...snapshot,
     version: patch.version,

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { LIMITS } from '../src/limits.js';
 import type { Condition, Flag, Operator, Segment, Serve, Snapshot } from '../src/model.js';
 import { OPERATORS, TOTAL_WEIGHT } from '../src/model.js';
 
@@ -188,3 +189,54 @@ export const snapshot: fc.Arbitrary<Snapshot> = fc.integer({ min: 1, max: 4 }).c
     segments: fc.tuple(segment('beta'), segment('staff')),
   });
 });
+
+/**
+ * Values that sit on the edges of what a configuration field accepts: empty, over a limit, of the wrong
+ * type, or meaningful elsewhere in the model. Mixed with `fc.anything()` to fuzz one field at a time.
+ */
+export const edgeValue = fc.oneof(
+  fc.constantFrom(
+    undefined,
+    null,
+    '',
+    'on',
+    'x'.repeat(LIMITS.stringLength),
+    'x'.repeat(LIMITS.stringLength + 1),
+    'Not A Key',
+    -1,
+    0,
+    1.5,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    TOTAL_WEIGHT + 1,
+    true,
+    [],
+    {},
+    [''],
+    [1],
+    'matches',
+    'inSegment',
+    'exists',
+    'json',
+    { variant: 'on' },
+    { variant: 'on', rollout: undefined },
+    Array.from({ length: LIMITS.variants + 1 }, (_, i) => ({ key: `v${i}`, value: true })),
+  ),
+  fc.anything(),
+);
+
+/** Replaces the n-th (mod count) nested value of a JSON tree, depth first, to fuzz one field at a time. */
+export function replaceNthValue(tree: unknown, n: number, replacement: unknown): unknown {
+  const slots: { parent: Record<string, unknown>; key: string }[] = [];
+  const visit = (node: unknown) => {
+    if (node === null || typeof node !== 'object') return;
+    for (const key of Object.keys(node)) {
+      slots.push({ parent: node as Record<string, unknown>, key });
+      visit((node as Record<string, unknown>)[key]);
+    }
+  };
+  visit(tree);
+  const slot = slots[n % slots.length];
+  if (slot) slot.parent[slot.key] = replacement;
+  return tree;
+}

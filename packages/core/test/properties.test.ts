@@ -4,7 +4,7 @@ import { compileSnapshot } from '../src/evaluator.js';
 import type { Flag, Snapshot } from '../src/model.js';
 import { TOTAL_WEIGHT } from '../src/model.js';
 import { validateSnapshot } from '../src/validate.js';
-import { context, snapshot } from './arbitraries.js';
+import { context, replaceNthValue, snapshot } from './arbitraries.js';
 import { rolloutFlag } from './fixtures.js';
 
 const evaluatorOf = (...flags: Flag[]) => compileSnapshot({ version: 1, flags, segments: [] });
@@ -120,19 +120,3 @@ describe('evaluation is total', () => {
     );
   });
 });
-
-/** Replaces the n-th (mod count) nested value of a JSON tree, depth first, to fuzz one field at a time. */
-function replaceNthValue(tree: unknown, n: number, replacement: unknown): unknown {
-  const slots: { parent: Record<string, unknown>; key: string }[] = [];
-  const visit = (node: unknown) => {
-    if (node === null || typeof node !== 'object') return;
-    for (const key of Object.keys(node)) {
-      slots.push({ parent: node as Record<string, unknown>, key });
-      visit((node as Record<string, unknown>)[key]);
-    }
-  };
-  visit(tree);
-  const slot = slots[n % slots.length];
-  if (slot) slot.parent[slot.key] = replacement;
-  return tree;
-}

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
- * Size budget of the browser build: bundles with esbuild (minified, ESM, platform browser) and reports
- * gzip -9 bytes of
+ * Size budget of the browser build. Bundles with esbuild (minified, ESM, platform browser, code splitting
+ * on, as an application's bundler would) and reports gzip -9 bytes of
  *   - the full client (everything the browser entry exports),
  *   - an app that only creates a client and calls isEnabled,
- *   - the SDK's own code (with @unveil/core left out) and core's evaluator alone,
+ *   - each lazily loaded chunk (an operator family, loaded the first time a snapshot uses it),
  *   - the peers' client SDKs, bundled the same way (whole package, and a minimal "init + one flag" app),
- * then the weight of each module of the full client (esbuild metafile). Prints PASS/FAIL against the
- * budget but always exits 0: the number is for review, not a gate.
+ * then the weight of each module of the full client (esbuild metafile). "Eager" is the entry file and
+ * every chunk it imports statically, gzipped as one file (what an app downloads before its first
+ * evaluation); a lazy chunk is gzipped alone. Prints PASS/FAIL against the budget but always exits 0:
+ * the number is for review, not a gate.
  *
  * Run: npx --yes pnpm@10 --filter @unveil/sdk size
  */
@@ -20,44 +22,96 @@ const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = resolve(here, '..');
 const root = resolve(packageDir, '../..');
 const BUDGET = 5 * 1024;
-const sdkEntry = resolve(packageDir, 'src/index.ts');
-const coreEntry = resolve(root, 'packages/core/src/index.ts');
+const sdkEntry = JSON.stringify(resolve(packageDir, 'src/index.ts'));
 
-/** Resolve @unveil/core to its sources, so the measure never depends on a stale build. */
-const coreFromSource = {
-  name: 'core-from-source',
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^@unveil\/core$/ }, () => ({ path: coreEntry }));
-  },
-};
+/** Entry points given as source text (esbuild's stdin cannot be split into chunks). */
+function virtualEntry(contents) {
+  return {
+    name: 'virtual-entry',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^virtual:app$/ }, () => ({ path: 'app.ts', namespace: 'virtual' }));
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'virtual' }, () => ({
+        contents,
+        loader: 'ts',
+        resolveDir: packageDir,
+      }));
+    },
+  };
+}
 
-async function bundle(contents, { external = [] } = {}) {
+const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
+
+/**
+ * Bundles `contents` and splits the output into what loads at once (the entry and its static imports)
+ * and what loads on demand (each dynamically imported chunk, without what is already eager).
+ */
+async function bundle(contents) {
   const result = await build({
-    stdin: { contents, resolveDir: packageDir, loader: 'ts', sourcefile: 'app.ts' },
+    entryPoints: ['virtual:app'],
     bundle: true,
+    splitting: true,
     minify: true,
     format: 'esm',
     platform: 'browser',
+    outdir: resolve(packageDir, '.size-out'),
     write: false,
     metafile: true,
     logLevel: 'silent',
-    external,
     // Several peers branch on NODE_ENV; every bundle gets the production value.
     define: { 'process.env.NODE_ENV': '"production"' },
-    // Left external, a package must not be pulled back in from source.
-    plugins: external.includes('@unveil/core') ? [] : [coreFromSource],
+    plugins: [virtualEntry(contents)],
   });
-  const code = result.outputFiles[0].contents;
-  return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
+  const outputs = result.metafile.outputs;
+  const files = new Map(
+    result.outputFiles.map((file) => [relative(process.cwd(), file.path), file.contents]),
+  );
+  const staticClosure = (start, seen = new Set()) => {
+    for (const path of start) {
+      if (seen.has(path)) continue;
+      seen.add(path);
+      staticClosure(
+        outputs[path].imports.filter((entry) => entry.kind === 'import-statement').map((entry) => entry.path),
+        seen,
+      );
+    }
+    return seen;
+  };
+  const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined);
+  const eager = staticClosure([entry]);
+  const measure = (paths) => {
+    const code = Buffer.concat([...paths].map((path) => files.get(path)));
+    const inputs = {};
+    for (const path of paths)
+      for (const [input, { bytesInOutput }] of Object.entries(outputs[path].inputs))
+        inputs[input] = (inputs[input] ?? 0) + bytesInOutput;
+    return { minified: code.length, gzip: gzip(code), inputs };
+  };
+  const dynamic = [...eager].flatMap((path) =>
+    outputs[path].imports.filter((entry) => entry.kind === 'dynamic-import').map((entry) => entry.path),
+  );
+  const lazy = [...new Set(dynamic)].map((path) => {
+    const own = [...staticClosure([path])].filter((chunk) => !eager.has(chunk));
+    const size = measure(own);
+    return { ...size, name: describeChunk(size.inputs) };
+  });
+  return { ...measure(eager), lazy };
+}
+
+/** A lazy chunk is named after the operator family module it starts from. */
+function describeChunk(inputs) {
+  const family = Object.keys(inputs).find((input) => input.includes('/operators/'));
+  return family === undefined
+    ? 'lazy chunk'
+    : `lazy: ${family.replace(/.*\/operators\/|\.ts$/g, '')} operators`;
 }
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(2)} KiB`;
 const row = (label, size) =>
-  `${label.padEnd(46)} ${String(size.gzip).padStart(7)} B gz  (${kib(size.gzip).padStart(10)})  ${String(size.minified).padStart(8)} B min`;
+  `${label.padEnd(50)} ${String(size.gzip).padStart(7)} B gz  (${kib(size.gzip).padStart(10)})  ${String(size.minified).padStart(8)} B min`;
 
 const ours = {
-  full: `export * from ${JSON.stringify(sdkEntry)};`,
-  minimal: `import { createClient } from ${JSON.stringify(sdkEntry)};
+  full: `export * from ${sdkEntry};`,
+  minimal: `import { createClient } from ${sdkEntry};
 const client = createClient({ url: 'https://flags.example.com', sdkKey: 'unv_cli_example' });
 export const on = client.isEnabled('new-checkout');`,
 };
@@ -97,35 +151,56 @@ export const on = flagsmith.hasFeature('new-checkout');`,
   },
 ];
 
+/** The module groups of the breakdown. */
+function groupOf(path) {
+  if (path.startsWith('packages/core/src/regex') || path === 'packages/core/src/operators/regex.ts')
+    return '@unveil/core regex engine';
+  if (
+    path.startsWith('packages/core/src/operators/') &&
+    !path.endsWith('basic.ts') &&
+    !path.endsWith('table.ts')
+  )
+    return '@unveil/core semver and date operators';
+  if (/packages\/core\/src\/(semver|timestamps)\.ts$/.test(path))
+    return '@unveil/core semver and date operators';
+  if (path === 'packages/core/src/shape.ts' || path === 'packages/core/src/limits.ts')
+    return '@unveil/core shape gate';
+  if (path.startsWith('packages/core')) return '@unveil/core evaluator (compiler, hash, conditions, …)';
+  return '@unveil/sdk';
+}
+
 async function main() {
   console.log(
-    'Unveil SDK size budget (esbuild --bundle --minify --format=esm --platform=browser; gzip -9)\n',
+    'Unveil SDK size budget (esbuild --bundle --splitting --minify --format=esm --platform=browser; gzip -9)\n',
   );
   const full = await bundle(ours.full);
   const minimal = await bundle(ours.minimal);
-  const sdkOnly = await bundle(ours.full, { external: ['@unveil/core'] });
-  const coreOnly = await bundle(`export { compileSnapshot, applyPatch } from ${JSON.stringify(coreEntry)};`);
-  console.log('@unveil/sdk');
-  console.log(row('  full client (export *)', full));
-  console.log(row('  createClient + isEnabled app', minimal));
-  console.log(row('  SDK code alone (@unveil/core external)', sdkOnly));
-  console.log(row('  @unveil/core compileSnapshot + applyPatch', coreOnly));
+  console.log('@unveil/sdk (eager: entry + static chunks, gzipped as one file)');
+  console.log(row('  full client (export *), eager', full));
+  console.log(row('  createClient + isEnabled app, eager', minimal));
+  for (const chunk of full.lazy) console.log(row(`  + ${chunk.name} (on demand)`, chunk));
+  const lazyTotal = full.lazy.reduce((sum, chunk) => sum + chunk.gzip, 0);
+  console.log(
+    `  full client with every lazy chunk loaded: ${full.gzip + lazyTotal} B gz (${kib(full.gzip + lazyTotal)}; chunks gzipped separately)`,
+  );
   for (const [label, size] of [
-    ['full client', full],
-    ['createClient + isEnabled', minimal],
+    ['full client (eager)', full],
+    ['createClient + isEnabled (eager)', minimal],
   ]) {
     const verdict = size.gzip <= BUDGET ? 'PASS' : 'FAIL';
     console.log(`  ${verdict}: ${label} ${kib(size.gzip)} gzipped vs budget ${kib(BUDGET)}`);
   }
 
-  console.log('\npeers (whole package `export *` | minimal "init + one flag" app)');
+  console.log('\npeers (whole package `export *` | minimal "init + one flag" app; any lazy chunks listed)');
   for (const peer of peers) {
     for (const [kind, contents] of [
       ['whole package', `export * from '${peer.name}';`],
       ['init + one flag', peer.app],
     ]) {
       try {
-        console.log(row(`  ${peer.name} — ${kind}`, await bundle(contents)));
+        const size = await bundle(contents);
+        console.log(row(`  ${peer.name} — ${kind}`, size));
+        for (const chunk of size.lazy) console.log(row(`    + lazy chunk`, chunk));
       } catch (error) {
         const reason = error?.errors?.[0]?.text ?? error?.message ?? String(error);
         console.log(`  ${peer.name} — ${kind}: could not bundle: ${reason}`);
@@ -133,35 +208,32 @@ async function main() {
     }
   }
 
-  // Per-module weight of the full client. esbuild reports minified bytes per input; gzip is not additive,
-  // so each module's gzip share is estimated in proportion to its minified bytes.
-  console.log(
-    '\nper-module weight of the full client (minified bytes from the metafile; gzip share estimated)',
-  );
-  const inputs = Object.values(full.metafile.outputs)[0].inputs;
-  const total = Object.values(inputs).reduce((sum, input) => sum + input.bytesInOutput, 0);
-  const modules = Object.entries(inputs)
-    .map(([path, input]) => ({ path: relative(root, resolve(packageDir, path)), bytes: input.bytesInOutput }))
-    .filter((module) => module.bytes > 0)
-    .sort((a, b) => b.bytes - a.bytes);
-  const groups = new Map();
-  for (const module of modules) {
-    const group = module.path.startsWith('packages/core/src/regex')
-      ? '@unveil/core regex engine'
-      : module.path === 'packages/core/src/validate.ts'
-        ? '@unveil/core validation'
-        : module.path.startsWith('packages/core')
-          ? '@unveil/core other (evaluator, compiler, hash, …)'
-          : '@unveil/sdk';
-    groups.set(group, (groups.get(group) ?? 0) + module.bytes);
+  // Per-module weight. esbuild reports minified bytes per input; gzip is not additive, so each module's
+  // gzip share is estimated in proportion to its minified bytes within its file.
+  for (const [title, size] of [
+    ['the full client, eager', full],
+    ...full.lazy.map((chunk) => [chunk.name, chunk]),
+  ]) {
+    console.log(`\nper-module weight of ${title} (minified bytes from the metafile; gzip share estimated)`);
+    const total = Object.values(size.inputs).reduce((sum, bytes) => sum + bytes, 0);
+    const modules = Object.entries(size.inputs)
+      .map(([path, bytes]) => ({ path: relative(root, resolve(process.cwd(), path)), bytes }))
+      .filter((module) => module.bytes > 0)
+      .sort((a, b) => b.bytes - a.bytes);
+    const share = (bytes) =>
+      `${((100 * bytes) / total).toFixed(1).padStart(5)} %  ≈${String(Math.round((size.gzip * bytes) / total)).padStart(6)} B gz`;
+    const groups = new Map();
+    for (const module of modules)
+      groups.set(groupOf(module.path), (groups.get(groupOf(module.path)) ?? 0) + module.bytes);
+    if (groups.size > 1)
+      for (const [group, bytes] of [...groups].sort((a, b) => b[1] - a[1]))
+        console.log(`  ${group.padEnd(56)} ${String(bytes).padStart(7)} B  ${share(bytes)}`);
+    console.log('');
+    for (const module of modules)
+      console.log(
+        `  ${module.path.padEnd(56)} ${String(module.bytes).padStart(7)} B  ${share(module.bytes)}`,
+      );
   }
-  const share = (bytes) =>
-    `${((100 * bytes) / total).toFixed(1).padStart(5)} %  ≈${String(Math.round((full.gzip * bytes) / total)).padStart(6)} B gz`;
-  for (const [group, bytes] of [...groups].sort((a, b) => b[1] - a[1]))
-    console.log(`  ${group.padEnd(52)} ${String(bytes).padStart(7)} B  ${share(bytes)}`);
-  console.log('');
-  for (const module of modules)
-    console.log(`  ${module.path.padEnd(52)} ${String(module.bytes).padStart(7)} B  ${share(module.bytes)}`);
 }
 
 main().catch((error) => {

@@ -27,28 +27,3 @@ export function backoffDelay(
   const unit = Math.min(Math.max(random(), 0), 1);
   return Math.max(0, minimumMs) + Math.floor(unit * backoffCeiling(attempt, policy));
 }
-
-/** Attempt counter over {@link backoffDelay}. */
-export class Backoff {
-  #attempt = 0;
-
-  constructor(
-    private readonly random: () => number,
-    private readonly policy: BackoffPolicy = DEFAULT_BACKOFF,
-  ) {}
-
-  /** Consecutive failures so far. */
-  get attempt(): number {
-    return this.#attempt;
-  }
-
-  /** The delay before the next attempt; each call counts one more failure. */
-  next(minimumMs = 0): number {
-    return backoffDelay(this.#attempt++, this.random, minimumMs, this.policy);
-  }
-
-  /** After a connection that stayed healthy: start again from the base delay. */
-  reset(): void {
-    this.#attempt = 0;
-  }
-}

@@ -1,4 +1,4 @@
-import type { Flag, Segment, Snapshot } from '@unveil/core';
+import type { Condition, Flag, Prerequisite, Rule, Segment, Snapshot } from '@unveil/core';
 
 /** Which flags and segments a patch touched; without it every flag and segment is compared. */
 export interface Touched {
@@ -13,13 +13,17 @@ export interface Touched {
  * snapshot every flag counts as changed (it goes from "the caller's default" to a value).
  */
 export function changedFlags(before: Snapshot | undefined, after: Snapshot, touched?: Touched): string[] {
-  const next = byKey(after.flags);
+  const next = byKey<Flag>(after.flags);
   if (before === undefined) return [...next.keys()];
-  const previous = byKey(before.flags);
+  const previous = byKey<Flag>(before.flags);
   // A new key-hash salt changes how every target and segment list is read.
-  if (before.keyHashSalt !== after.keyHashSalt) return [...new Set([...previous.keys(), ...next.keys()])];
+  if (before.keyHashSalt !== after.keyHashSalt) return [...keysOfBoth(previous, next)];
   const changed = differing(previous, next, touched?.flags);
-  const segments = differing(byKey(before.segments), byKey(after.segments), touched?.segments);
+  const segments = differing(
+    byKey<Segment>(before.segments),
+    byKey<Segment>(after.segments),
+    touched?.segments,
+  );
   for (let grew = true; grew; ) {
     grew = false;
     for (const [key, flag] of next) {
@@ -32,21 +36,24 @@ export function changedFlags(before: Snapshot | undefined, after: Snapshot, touc
   return [...changed];
 }
 
-function byKey<T extends Flag | Segment>(items: readonly T[] | undefined): Map<string, T> {
+function byKey<T extends { key: string }>(items: unknown): Map<string, T> {
   const map = new Map<string, T>();
-  for (const item of Array.isArray(items) ? items : []) {
-    if (item !== null && typeof item === 'object' && typeof item.key === 'string') map.set(item.key, item);
-  }
+  for (const item of list<T | null>(items))
+    if (typeof item === 'object' && item !== null && typeof item.key === 'string') map.set(item.key, item);
   return map;
 }
 
-function differing<T extends { key: string }>(
+function keysOfBoth(a: Map<string, unknown>, b: Map<string, unknown>): Set<string> {
+  return new Set([...a.keys(), ...b.keys()]);
+}
+
+function differing<T>(
   previous: Map<string, T>,
   next: Map<string, T>,
-  candidates: Iterable<string> = new Set([...previous.keys(), ...next.keys()]),
+  candidates?: Iterable<string>,
 ): Set<string> {
   const changed = new Set<string>();
-  for (const key of candidates) {
+  for (const key of candidates ?? keysOfBoth(previous, next)) {
     const a = previous.get(key);
     const b = next.get(key);
     if (a === undefined || b === undefined ? a !== b : canonical(a) !== canonical(b)) changed.add(key);
@@ -55,21 +62,27 @@ function differing<T extends { key: string }>(
 }
 
 function dependsOn(flag: Flag, flags: Set<string>, segments: Set<string>): boolean {
-  for (const prerequisite of list(flag.prerequisites)) if (flags.has(prerequisite?.flag)) return true;
-  if (segments.size === 0) return false;
-  for (const rule of list(flag.rules))
-    for (const condition of list(rule?.conditions))
-      if (condition?.operator === 'inSegment')
-        for (const value of list(condition.values)) if (segments.has(value as string)) return true;
-  return false;
+  return (
+    list<Prerequisite | undefined>(flag.prerequisites).some((prerequisite) =>
+      flags.has(prerequisite?.flag as string),
+    ) ||
+    (segments.size > 0 &&
+      list<Rule | undefined>(flag.rules).some((rule) =>
+        list<Condition | undefined>(rule?.conditions).some(
+          (condition) =>
+            condition?.operator === 'inSegment' &&
+            list<unknown>(condition.values).some((value) => segments.has(value as string)),
+        ),
+      ))
+  );
 }
 
-function list<T>(items: readonly T[] | undefined): readonly T[] {
+function list<T>(items: unknown): readonly T[] {
   return Array.isArray(items) ? items : [];
 }
 
 /** JSON with object keys sorted, without the item's own `version` counter. */
-function canonical(item: object): string {
+function canonical(item: unknown): string {
   const { version: _version, ...rest } = item as { version?: unknown };
   return JSON.stringify(rest, (_key, value: unknown) =>
     value !== null && typeof value === 'object' && !Array.isArray(value)

@@ -1,6 +1,9 @@
 import type {
+  CompiledFlag,
+  CompiledSnapshot,
   EvaluationContext,
   EvaluationResult,
+  FlagType,
   JsonValue,
   PatchMessage,
   Snapshot,
@@ -9,15 +12,16 @@ import type {
 import type { SnapshotCache } from './cache/snapshot-cache.js';
 import { cacheKey } from './cache/snapshot-cache.js';
 import { type Clock, systemClock } from './clock.js';
-import { type ApplyOutcome, ConfigState } from './config-state.js';
-import { Emitter } from './emitter.js';
+import { asContext, RESULT_TAG, typedDetail } from './core.js';
+import { createEmitter, type Emitter } from './emitter.js';
 import { UnveilError } from './errors.js';
-import { detailByDefault, notReady, type ValueOf } from './evaluate.js';
-import { type BatchHeader, EventBuffer } from './events.js';
+import { type BatchHeader, EventBuffer, type ExposureCounter } from './events.js';
+import { compileWithFamilies } from './operator-families.js';
+import { type Ordered, order } from './ordering.js';
 import { type FetchLike, fetchConfig, postEvents, streamUrl } from './transport/http.js';
-import { Poller } from './transport/poller.js';
+import { createPoller, type Poller } from './transport/poller.js';
 import { openWith, type SocketOpener, type WebSocketConstructor } from './transport/socket.js';
-import { Stream } from './transport/stream.js';
+import { createStream, type Stream } from './transport/stream.js';
 import { SDK_NAME, SDK_VERSION } from './version.js';
 
 /** The application's own version and build, reported in `hello` and in event batches. */
@@ -102,6 +106,23 @@ export interface Runtime {
   cache(option: string | undefined, key: string): SnapshotCache | undefined;
 }
 
+/** What `getValue` / `getDetail` return for a default of type `T`: the default's type, widened. */
+export type ValueOf<T> = T extends boolean
+  ? boolean
+  : T extends string
+    ? string
+    : T extends number
+      ? number
+      : T;
+
+type Source = 'stream' | 'poll' | 'cache' | 'bootstrap';
+
+/** A result compiled by this client: it carries the counter of its flag and variant. */
+type Counted = { [RESULT_TAG]: ExposureCounter };
+
+/** Client events and, under `flag:<key>`, each flag's changes: one listener registry for both. */
+type Listeners = Record<string, unknown[]>;
+
 const CLOSE_FLUSH_TIMEOUT_MS = 2_000;
 
 /**
@@ -110,9 +131,8 @@ const CLOSE_FLUSH_TIMEOUT_MS = 2_000;
  * Create it with `createClient`.
  */
 export class UnveilClient {
-  readonly #config = new ConfigState();
-  readonly #emitter: Emitter<ClientEvents>;
-  readonly #flagEmitter: Emitter<Record<string, [string]>>;
+  readonly #options: ClientOptions;
+  readonly #emitter: Emitter<Listeners>;
   readonly #events: EventBuffer;
   readonly #clock: Clock;
   readonly #base: string;
@@ -120,9 +140,14 @@ export class UnveilClient {
   readonly #header: BatchHeader;
   readonly #fetch: FetchLike | undefined;
   readonly #cache: SnapshotCache | undefined;
-  readonly #options: ClientOptions;
   readonly #stream: Stream | undefined;
   readonly #poller: Poller | undefined;
+  /** The newest configuration in version order: what the next message is ordered against. */
+  #accepted: Snapshot | undefined;
+  /** The configuration evaluations use, compiled. Behind `#accepted` only while operators load. */
+  #installed: { snapshot: Snapshot; flags: ReadonlyMap<string, CompiledFlag> } | undefined;
+  /** Installs waiting for operator families to load, chained so that versions install in order. */
+  #installing: Promise<void> | undefined;
   #context: EvaluationContext | undefined;
   #state: ClientState = 'initializing';
   /** `ready()` has resolved (or would resolve at once). */
@@ -148,34 +173,36 @@ export class UnveilClient {
     if (typeof options?.url !== 'string' || typeof options.sdkKey !== 'string')
       throw new TypeError('createClient: `url` and `sdkKey` are required strings');
     this.#options = options;
-    const { sdkKey, app, onError } = options;
-    this.#clock = options.clock ?? systemClock;
-    this.#base = options.url.replace(/\/+$/, '');
-    this.#headers = { authorization: `Bearer ${sdkKey}` };
-    this.#header = { sdk: { name: SDK_NAME, version: SDK_VERSION }, ...(app === undefined ? {} : { app }) };
+    const { sdkKey, app, onError, cache } = options;
+    const clock = options.clock ?? systemClock;
+    const base = options.url.replace(/\/+$/, '');
+    const headers = { authorization: `Bearer ${sdkKey}` };
+    this.#clock = clock;
+    this.#base = base;
+    this.#headers = headers;
+    const sdk = { name: SDK_NAME, version: SDK_VERSION };
+    this.#header = app === undefined ? { sdk } : { sdk, app };
     this.#context = options.context;
-    this.#emitter = new Emitter((cause, name) => this.#listenerThrew(cause, name === 'error'));
-    this.#flagEmitter = new Emitter((cause) => this.#listenerThrew(cause, false));
-    if (onError !== undefined) this.#emitter.on('error', onError);
-    this.#events = new EventBuffer(positive(options.maxBufferedEvents, 1_000), this.#clock.now());
-    this.#fetch = options.fetch ?? (typeof fetch === 'function' ? fetch.bind(globalThis) : undefined);
+    this.#emitter = createEmitter((cause, name) => this.#listenerThrew(cause, name === 'error'));
+    if (onError !== undefined) this.#emitter.on('error', onError as (...args: unknown[]) => void);
+    this.#events = new EventBuffer(positive(options.maxBufferedEvents, 1_000), clock.now());
+    const fetcher = options.fetch ?? (typeof fetch === 'function' ? fetch.bind(globalThis) : undefined);
+    this.#fetch = fetcher;
     this.#cache =
-      options.cache === false
+      cache === false
         ? undefined
-        : typeof options.cache === 'object'
-          ? options.cache
-          : runtime.cache(options.cache, cacheKey(sdkKey, this.#base));
+        : typeof cache === 'object'
+          ? cache
+          : runtime.cache(cache, cacheKey(sdkKey, base));
 
     if (options.bootstrap !== undefined) this.#apply(options.bootstrap, 'bootstrap');
 
     const online = options.offline !== true;
-    const clock = this.#clock;
-    if (online && this.#fetch !== undefined) {
-      const fetcher = this.#fetch;
-      this.#poller = new Poller({
+    if (online && fetcher !== undefined) {
+      this.#poller = createPoller({
         clock,
         intervalMs: positive(options.pollIntervalMs, 30_000),
-        load: (etag) => fetchConfig(fetcher, this.#base, this.#headers, etag),
+        load: (etag) => fetchConfig(fetcher, base, headers, etag),
         snapshot: (snapshot) => this.#apply(snapshot, 'poll'),
         settled: (error) => this.#polled(error),
       });
@@ -189,10 +216,10 @@ export class UnveilClient {
       }
     }
     if (online && options.streaming !== false && open !== undefined) {
-      this.#stream = new Stream(
+      this.#stream = createStream(
         {
-          url: streamUrl(this.#base, runtime.keyInQuery ? sdkKey : undefined),
-          headers: runtime.keyInQuery ? undefined : this.#headers,
+          url: streamUrl(base, runtime.keyInQuery ? sdkKey : undefined),
+          headers: runtime.keyInQuery ? undefined : headers,
           open,
           clock,
           random: options.random ?? Math.random,
@@ -200,9 +227,8 @@ export class UnveilClient {
         {
           hello: () => ({
             type: 'hello',
-            ...(this.#config.version === undefined ? {} : { version: this.#config.version }),
-            sdk: this.#header.sdk,
-            ...(app === undefined ? {} : { app }),
+            ...(this.#accepted === undefined ? {} : { version: this.#accepted.version }),
+            ...this.#header,
           }),
           message: (message) => this.#apply(message, 'stream').kind !== 'gap',
           synced: () => this.#streamSynced(),
@@ -234,7 +260,7 @@ export class UnveilClient {
         else this.#poller?.start(true);
         this.#refresh();
       });
-    if (online && this.#fetch !== undefined) this.#scheduleFlush();
+    if (online && fetcher !== undefined) this.#scheduleFlush();
   }
 
   /** Where the client stands; see {@link ClientState}. */
@@ -244,12 +270,13 @@ export class UnveilClient {
 
   /** The version of the configuration in use, undefined before any. */
   get version(): number | undefined {
-    return this.#config.version;
+    return this.#installed?.snapshot.version;
   }
 
   /** The configuration in use, as a snapshot message (e.g. to bootstrap a browser client from SSR). */
   get snapshot(): SnapshotMessage | undefined {
-    return this.#config.snapshot;
+    const installed = this.#installed;
+    return installed === undefined ? undefined : { ...installed.snapshot, type: 'snapshot' };
   }
 
   /** The default evaluation context. */
@@ -307,15 +334,21 @@ export class UnveilClient {
   ): EvaluationResult<ValueOf<T>> {
     const value = defaultValue as ValueOf<T>;
     try {
-      const evaluator = this.#config.evaluator;
-      if (evaluator === undefined) return notReady(value);
-      const target = context === undefined ? (this.#context ?? {}) : context;
-      const result = detailByDefault(evaluator, flagKey, defaultValue, target);
-      if (result.variant !== undefined) this.#events.exposure(String(flagKey), result.variant);
+      const flags = this.#installed?.flags;
+      if (flags === undefined) return failed(value, 'CLIENT_NOT_READY');
+      const key = String(flagKey);
+      const result = typedDetail(
+        flags.get(key),
+        flagTypeOf(defaultValue),
+        value,
+        context === undefined ? this.#context : context,
+      );
+      // Every result that serves a variant carries its exposure counter (see #apply).
+      if (result.reason !== 'ERROR') this.#events.served((result as unknown as Counted)[RESULT_TAG]);
       return result;
     } catch {
       // The evaluator does not throw; this is for what callers may pass (a context whose getters throw).
-      return { ...notReady(value), errorCode: 'GENERAL' };
+      return failed(value, 'GENERAL');
     }
   }
 
@@ -323,10 +356,8 @@ export class UnveilClient {
   all(context?: EvaluationContext): Record<string, EvaluationResult<JsonValue | undefined>> {
     const results: Record<string, EvaluationResult<JsonValue | undefined>> = {};
     try {
-      const evaluator = this.#config.evaluator;
-      if (evaluator === undefined) return results;
-      const target = context === undefined ? (this.#context ?? {}) : context;
-      for (const key of evaluator.keys()) results[key] = evaluator.evaluate(key, target);
+      const target = asContext(context === undefined ? this.#context : context);
+      for (const [key, flag] of this.#installed?.flags ?? []) results[key] = flag.evaluate(target);
     } catch {
       // As in getDetail: only a hostile context gets here; return what was evaluated.
     }
@@ -360,12 +391,12 @@ export class UnveilClient {
     event: K,
     listener: (...args: ClientEvents[K]) => void,
   ): () => void {
-    return this.#emitter.on(event, listener);
+    return this.#emitter.on(event, listener as (...args: unknown[]) => void);
   }
 
   /** Calls `listener(flagKey)` whenever that flag's served configuration changes; returns the unsubscribe. */
   onFlag(flagKey: string, listener: (flagKey: string) => void): () => void {
-    return this.#flagEmitter.on(flagKey, listener);
+    return this.#emitter.on(`flag:${flagKey}`, listener as (...args: unknown[]) => void);
   }
 
   /** Sends the buffered events now. Never rejects; a failed batch is kept for the next attempt. */
@@ -410,34 +441,58 @@ export class UnveilClient {
     ]);
     this.#clock.clearTimeout(timer);
     this.#emitter.clear();
-    this.#flagEmitter.clear();
   }
 
-  /** Applies a snapshot or patch from any source; acks what the stream delivered. */
-  #apply(
-    message: SnapshotMessage | Snapshot | PatchMessage,
-    source: 'stream' | 'poll' | 'cache' | 'bootstrap',
-  ) {
-    const outcome: ApplyOutcome =
-      (message as { type?: string }).type === 'patch'
-        ? this.#config.applyPatch(message as PatchMessage)
-        : this.#config.applySnapshot(message as Snapshot);
+  /**
+   * Orders a snapshot or patch from any source against the accepted configuration, and installs what it
+   * leads to. Installing is synchronous unless the configuration needs an operator family that is not
+   * loaded yet; then this and later versions install, in order, once it is (evaluations meanwhile use
+   * the previous configuration: none ever sees a half-compiled one).
+   */
+  #apply(message: SnapshotMessage | Snapshot | PatchMessage, source: Source): Ordered {
+    const outcome = order(this.#accepted, message);
     if (outcome.kind === 'invalid') {
       this.#report(new UnveilError('UNVEIL_ERR_SDK_BAD_MESSAGE', `from ${source}`));
-      return outcome;
-    }
-    if (source === 'stream' && (outcome.kind === 'applied' || outcome.kind === 'current'))
-      this.#stream?.send({ type: 'ack', version: outcome.version! });
-    if (outcome.kind === 'applied') {
-      if (source !== 'cache') this.#persist();
-      if (source === 'bootstrap') this.#live = true;
-      this.#refresh();
-      if (outcome.changed.length > 0) {
-        this.#emitter.emit('change', outcome.changed);
-        for (const key of outcome.changed) this.#flagEmitter.emit(key, key);
-      }
+    } else if (outcome.kind === 'applied') {
+      this.#accepted = outcome.snapshot;
+      this.#afterInstalls(() => {
+        const compiled = compileWithFamilies(
+          outcome.snapshot,
+          (flag, variant) => this.#events.counter(flag, variant),
+          (cause) => this.#report(new UnveilError('UNVEIL_ERR_SDK_LOAD', undefined, { cause })),
+        );
+        return compiled instanceof Promise
+          ? compiled.then((loaded) => this.#install(outcome, loaded, source))
+          : this.#install(outcome, compiled, source);
+      });
+    } else if (outcome.kind === 'current' && source === 'stream') {
+      // Delivery proof: the client has this version (or will, once what is queued is installed).
+      this.#afterInstalls(() => this.#stream?.send({ type: 'ack', version: outcome.version! }));
     }
     return outcome;
+  }
+
+  /** Runs `step` now when nothing waits to be installed, else after what does. */
+  #afterInstalls(step: () => void | Promise<void>): void {
+    const pending = this.#installing;
+    const done = pending === undefined ? step() : pending.then(step);
+    if (done === undefined) return;
+    const settled = () => {
+      if (this.#installing === tail) this.#installing = undefined;
+    };
+    const tail: Promise<void> = done.then(settled, settled);
+    this.#installing = tail;
+  }
+
+  #install(outcome: Ordered & { kind: 'applied' }, compiled: CompiledSnapshot, source: Source): void {
+    this.#installed = { snapshot: outcome.snapshot, flags: compiled.flags };
+    if (source === 'stream') this.#stream?.send({ type: 'ack', version: outcome.version });
+    if (source !== 'cache') this.#persist();
+    if (source === 'bootstrap') this.#live = true;
+    this.#refresh();
+    if (outcome.changed.length === 0) return;
+    this.#emitter.emit('change', outcome.changed);
+    for (const key of outcome.changed) this.#emitter.emit(`flag:${key}`, key);
   }
 
   #streamSynced(): void {
@@ -452,7 +507,7 @@ export class UnveilClient {
     this.#lost = true;
     // Poll while the stream is down: at once if there is nothing to serve yet, else after an interval,
     // so that a fleet losing one server instance does not stampede the config endpoint.
-    this.#poller?.start(this.#config.evaluator === undefined);
+    this.#poller?.start(this.#installed === undefined);
     this.#refresh();
   }
 
@@ -483,10 +538,9 @@ export class UnveilClient {
   /** Recomputes the state, emitting what changed, and resolves `ready()` once there is something to serve. */
   #refresh(): void {
     const previous = this.#state;
-    if (!this.#ready && this.#config.evaluator !== undefined) {
-      // With only a cached configuration, wait for the server unless it is known to be unreachable.
-      if (this.#live || this.#lost || this.#options.offline === true) this.#ready = true;
-    }
+    // With only a cached configuration, wait for the server unless it is known to be unreachable.
+    if (this.#installed !== undefined && (this.#live || this.#lost || this.#options.offline === true))
+      this.#ready = true;
     const next: ClientState = this.#closed
       ? 'closed'
       : !this.#ready
@@ -503,7 +557,7 @@ export class UnveilClient {
 
   #persist(): void {
     const cache = this.#cache;
-    const snapshot = this.#config.snapshot;
+    const snapshot = this.snapshot;
     if (cache === undefined || snapshot === undefined) return;
     // One write at a time; changes that arrive meanwhile are folded into one more write of the latest.
     if (this.#saving) {
@@ -539,26 +593,34 @@ export class UnveilClient {
   }
 
   #report(error: UnveilError): void {
-    if (this.#emitter.has('error')) {
-      this.#emitter.emit('error', error);
-      return;
-    }
-    // Nobody listens: say it once per kind, so a wrong key does not fail silently nor flood the console.
+    if (this.#emitter.has('error')) this.#emitter.emit('error', error);
+    else this.#warnOnce(error);
+  }
+
+  /** Nobody listens: say it once per kind, so a wrong key does not fail silently nor flood the console. */
+  #warnOnce(error: UnveilError, cause?: unknown): void {
     if (this.#warned.has(error.code)) return;
     this.#warned.add(error.code);
-    globalThis.console?.warn?.(`[unveil] ${error.message}`);
+    globalThis.console?.warn?.(`[unveil] ${error.message}`, ...(cause === undefined ? [] : [cause]));
   }
 
   #listenerThrew(cause: unknown, inErrorListener: boolean): void {
     const error = new UnveilError('UNVEIL_ERR_SDK_LISTENER', undefined, { cause });
     // An 'error' listener that throws would be handed its own error again: the console gets it instead.
-    if (!inErrorListener) {
-      this.#report(error);
-    } else if (!this.#warned.has(error.code)) {
-      this.#warned.add(error.code);
-      globalThis.console?.warn?.(`[unveil] ${error.message}`, cause);
-    }
+    if (inErrorListener) this.#warnOnce(error, cause);
+    else this.#report(error);
   }
+}
+
+/** The flag type a default asks for: boolean, string and number for themselves, anything else json. */
+function flagTypeOf(defaultValue: unknown): FlagType {
+  const type = typeof defaultValue;
+  return type === 'boolean' || type === 'string' || type === 'number' ? type : 'json';
+}
+
+/** The caller's default, with why. */
+function failed<T>(value: T, errorCode: 'CLIENT_NOT_READY' | 'GENERAL'): EvaluationResult<T> {
+  return { value, variant: undefined, reason: 'ERROR', ruleId: undefined, errorCode };
 }
 
 function positive(value: number | undefined, fallback: number): number {

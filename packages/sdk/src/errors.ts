@@ -21,6 +21,12 @@ export const ERROR_CODES = {
   UNVEIL_ERR_SDK_CACHE: 'the snapshot cache failed',
   /** An event listener threw; the SDK went on. */
   UNVEIL_ERR_SDK_LISTENER: 'an event listener threw',
+  /**
+   * An operator family (regex, semver or date operators, loaded when a snapshot first uses them) could
+   * not be loaded: the flags that need it serve the caller's default (MALFORMED_FLAG) until a later
+   * configuration loads it.
+   */
+  UNVEIL_ERR_SDK_LOAD: 'loading an operator family failed',
   /** An argument was refused (for instance `track` without an event name). */
   UNVEIL_ERR_SDK_ARGUMENT: 'invalid argument',
 } as const;

@@ -6,6 +6,9 @@ export interface BatchHeader {
   app?: { version?: string; build?: string };
 }
 
+/** Counts evaluations of one flag and variant in one compiled configuration; see `EventBuffer.served`. */
+export type ExposureCounter = ExposureCount;
+
 /** Distinct flag × variant pairs counted per window: far above any real configuration, a guard only. */
 export const MAX_EXPOSURE_PAIRS = 10_000;
 
@@ -16,8 +19,11 @@ export const MAX_EXPOSURE_PAIRS = 10_000;
  * event is better than slowing the application that evaluates flags.
  */
 export class EventBuffer {
-  readonly #exposures = new Map<string, Map<string, number>>();
-  #pairs = 0;
+  /** flag → variant → its count in this window (counters' counts are added in at take). */
+  readonly #pairs = new Map<string, Map<string, ExposureCount>>();
+  /** Counters that counted in this window. */
+  #counting: ExposureCounter[] = [];
+  #pairCount = 0;
   #tracked: TrackedEvent[] = [];
   #dropped = 0;
   #from: number;
@@ -30,29 +36,44 @@ export class EventBuffer {
     this.#from = now;
   }
 
-  /** Counts one evaluation that served `variant` of `flag`. */
-  exposure(flag: string, variant: string, count = 1): void {
-    const variants = this.#exposures.get(flag) ?? new Map<string, number>();
-    const previous = variants.get(variant);
-    if (previous === undefined) {
-      if (this.#pairs >= this.maxPairs) {
+  /** A counter for one flag and variant, to pass to `served` (attached to results: see RESULT_TAG). */
+  counter(flag: string, variant: string): ExposureCounter {
+    return { flag, variant, count: 0 };
+  }
+
+  /**
+   * Counts one evaluation that served the counter's flag and variant. On the hot path of every
+   * evaluation, so it is one increment, except the first time in a window.
+   */
+  served(counter: ExposureCounter): void {
+    if (counter.count++ > 0) return;
+    if (this.exposure(counter.flag, counter.variant, 0) === undefined) {
+      counter.count = 0;
+      this.#dropped++;
+    } else this.#counting.push(counter);
+  }
+
+  /** Counts `count` evaluations that served `variant` of `flag`; the pair's count, unless dropped. */
+  exposure(flag: string, variant: string, count = 1): ExposureCount | undefined {
+    const variants = this.#pairs.get(flag) ?? new Map<string, ExposureCount>();
+    let pair = variants.get(variant);
+    if (pair === undefined) {
+      if (this.#pairCount >= this.maxPairs) {
         this.#dropped += count;
-        return;
+        return undefined;
       }
-      this.#pairs++;
-      this.#exposures.set(flag, variants);
+      this.#pairCount++;
+      this.#pairs.set(flag, variants);
+      pair = { flag, variant, count: 0 };
+      variants.set(variant, pair);
     }
-    variants.set(variant, (previous ?? 0) + count);
+    pair.count += count;
+    return pair;
   }
 
   track(event: TrackedEvent): void {
     if (this.#tracked.length >= this.maxTracked) this.#dropped++;
     else this.#tracked.push(event);
-  }
-
-  /** Nothing to send? */
-  get empty(): boolean {
-    return this.#pairs === 0 && this.#tracked.length === 0 && this.#dropped === 0;
   }
 
   /** Tracked events buffered. */
@@ -62,27 +83,28 @@ export class EventBuffer {
 
   /** Takes everything as one batch covering [last take, now], and starts a new window. */
   take(header: BatchHeader, now: number): EventsBatch | undefined {
-    if (this.empty) {
-      this.#from = now;
-      return undefined;
+    const from = this.#from;
+    this.#from = now;
+    if (this.#pairCount === 0 && this.#tracked.length === 0 && this.#dropped === 0) return undefined;
+    for (const counter of this.#counting) {
+      this.exposure(counter.flag, counter.variant, counter.count);
+      counter.count = 0;
     }
     const exposures: ExposureCount[] = [];
-    for (const [flag, variants] of this.#exposures)
-      for (const [variant, count] of variants) exposures.push({ flag, variant, count });
+    for (const variants of this.#pairs.values()) exposures.push(...variants.values());
     const batch: EventsBatch = {
-      sdk: header.sdk,
-      ...(header.app === undefined ? {} : { app: header.app }),
-      from: this.#from,
+      ...header,
+      from,
       to: now,
       exposures,
       tracked: this.#tracked,
       ...(this.#dropped > 0 ? { dropped: this.#dropped } : {}),
     };
-    this.#exposures.clear();
-    this.#pairs = 0;
+    this.#pairs.clear();
+    this.#counting = [];
+    this.#pairCount = 0;
     this.#tracked = [];
     this.#dropped = 0;
-    this.#from = now;
     return batch;
   }
 

@@ -17,10 +17,10 @@ export {
   type ClientState,
   type Runtime,
   UnveilClient,
+  type ValueOf,
 } from './client.js';
 export type { Clock } from './clock.js';
 export { ERROR_CODES, UnveilError, type UnveilErrorCode } from './errors.js';
-export type { ValueOf } from './evaluate.js';
 export type { FetchInit, FetchLike, ResponseLike } from './transport/http.js';
 export type { WebSocketConstructor, WebSocketLike } from './transport/socket.js';
 export { SDK_NAME, SDK_VERSION } from './version.js';

@@ -1,7 +1,7 @@
 import type { Segment } from '@unveil/core';
 import { describe, expect, it } from 'vitest';
 import { changedFlags } from '../src/changes.js';
-import { ConfigState } from '../src/config-state.js';
+import { order } from '../src/ordering.js';
 import { flag, snapshot } from './helpers.js';
 
 const segment = (key: string, included: string[]): Segment => ({ key, included });
@@ -53,9 +53,7 @@ describe('change detection', () => {
   });
 
   it('a patch reports only what it changed, not every flag it carries unchanged', () => {
-    const state = new ConfigState();
-    state.applySnapshot(snapshot(1, [flag('a'), flag('b'), flag('c')]));
-    const outcome = state.applyPatch({
+    const outcome = order(snapshot(1, [flag('a'), flag('b'), flag('c')]), {
       type: 'patch',
       previousVersion: 1,
       version: 2,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Emitter } from '../src/emitter.js';
+import { createEmitter } from '../src/emitter.js';
 
 describe('emitter', () => {
   it('delivers to every listener in order, isolates a throwing one, and unsubscribes', () => {
     const thrown: [unknown, string][] = [];
-    const emitter = new Emitter<{ change: [string[]]; ready: [] }>((error, name) =>
+    const emitter = createEmitter<{ change: [string[]]; ready: [] }>((error, name) =>
       thrown.push([error, name]),
     );
     const seen: string[] = [];
@@ -24,7 +24,7 @@ describe('emitter', () => {
   });
 
   it('the same function subscribed twice is two subscriptions', () => {
-    const emitter = new Emitter<{ ready: [] }>(() => {});
+    const emitter = createEmitter<{ ready: [] }>(() => {});
     let calls = 0;
     const listener = () => calls++;
     const off = emitter.on('ready', listener);

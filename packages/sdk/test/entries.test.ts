@@ -10,27 +10,56 @@ const packageDir = new URL('../', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('package.json', packageDir), 'utf8')) as { version: string };
 const readme = readFileSync(new URL('README.md', packageDir), 'utf8');
 
-/** What the browser build pulls in, as esbuild sees it (core left external). */
-async function browserImports(): Promise<{ inputs: string[]; imports: string[] }> {
+/** The browser build as an application's bundler makes it: its output files, with their inputs and imports. */
+async function browserBuild() {
   const result = await build({
     entryPoints: [new URL('../src/index.ts', import.meta.url).pathname],
     bundle: true,
+    splitting: true,
     format: 'esm',
     platform: 'browser',
+    outdir: new URL('../.entries-out', import.meta.url).pathname,
     write: false,
     metafile: true,
-    external: ['@unveil/core'],
     logLevel: 'silent',
   });
-  const output = Object.values(result.metafile.outputs)[0]!;
-  return { inputs: Object.keys(output.inputs), imports: output.imports.map((entry) => entry.path) };
+  return result.metafile.outputs;
+}
+
+/** The output files loaded with the entry: it and, transitively, what it imports statically. */
+function eagerFiles(outputs: Awaited<ReturnType<typeof browserBuild>>): Set<string> {
+  const eager = new Set<string>();
+  const visit = (path: string) => {
+    if (eager.has(path)) return;
+    eager.add(path);
+    for (const entry of outputs[path]!.imports) if (entry.kind === 'import-statement') visit(entry.path);
+  };
+  visit(Object.keys(outputs).find((path) => outputs[path]!.entryPoint !== undefined)!);
+  return eager;
 }
 
 describe('package entries', () => {
-  it('the browser build never pulls in ws or node: modules', async () => {
-    const { inputs, imports } = await browserImports();
+  it('the browser build never pulls in ws or node: modules, and imports nothing outside itself', async () => {
+    const outputs = Object.values(await browserBuild());
+    const inputs = outputs.flatMap((output) => Object.keys(output.inputs));
     expect(inputs.some((input) => input.includes('cache/file') || input.includes('/ws/'))).toBe(false);
-    expect(imports).toEqual(['@unveil/core']);
+    expect(outputs.flatMap((output) => output.imports).filter((entry) => entry.external)).toEqual([]);
+  });
+
+  it('the browser build loads the regex, semver and date operators only on demand, each in a chunk of its own', async () => {
+    const outputs = await browserBuild();
+    const eager = eagerFiles(outputs);
+    for (const family of ['regex', 'semver', 'dates']) {
+      const files = Object.keys(outputs).filter((path) =>
+        Object.keys(outputs[path]!.inputs).some((input) => input.endsWith(`core/src/operators/${family}.ts`)),
+      );
+      expect(files, family).toHaveLength(1);
+      expect(eager.has(files[0]!), family).toBe(false);
+    }
+    const regexEngine = Object.keys(outputs).filter((path) =>
+      Object.keys(outputs[path]!.inputs).some((input) => input.includes('core/src/regex/')),
+    );
+    expect(regexEngine.some((path) => eager.has(path))).toBe(false);
   });
 
   it('the node entry loads ws lazily (a dynamic import only)', () => {

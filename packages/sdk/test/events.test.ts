@@ -57,6 +57,30 @@ describe('event aggregation', () => {
     expect(batch.dropped).toBe(2);
   });
 
+  it('counts through counters, merging the counters of one pair (two configurations) within the same bound', () => {
+    const buffer = new EventBuffer(10, 0, 2);
+    const before = buffer.counter('a', 'on');
+    const after = buffer.counter('a', 'on'); // the same pair, in the next compiled configuration
+    const other = buffer.counter('b', 'on');
+    const third = buffer.counter('c', 'on');
+    for (let i = 0; i < 3; i++) buffer.served(before);
+    buffer.served(after);
+    buffer.served(other);
+    buffer.served(third); // a third pair: over the bound of 2
+    buffer.served(third);
+    expect(buffer.take(header, 1)).toMatchObject({
+      exposures: [
+        { flag: 'a', variant: 'on', count: 4 },
+        { flag: 'b', variant: 'on', count: 1 },
+      ],
+      dropped: 2,
+    });
+    // A new window: counters start again from zero.
+    buffer.served(third);
+    expect(buffer.take(header, 2)).toMatchObject({ exposures: [{ flag: 'c', variant: 'on', count: 1 }] });
+    expect(buffer.take(header, 3)).toBeUndefined();
+  });
+
   it('restores a failed batch within the same bounds, keeping the most recent events', () => {
     const buffer = new EventBuffer(3, 100);
     buffer.exposure('a', 'on');

@@ -2,8 +2,27 @@ import type { Flag, PatchMessage, Snapshot } from '@unveil/core';
 import { applyPatch } from '@unveil/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigState } from '../src/config-state.js';
+import { order } from '../src/ordering.js';
 import { flag, snapshot } from './helpers.js';
+
+/** Orders messages as the client does: each against the last configuration it led to. */
+class Orderer {
+  snapshot: Snapshot | undefined;
+
+  get version(): number | undefined {
+    return this.snapshot?.version;
+  }
+
+  apply(message: Snapshot | PatchMessage) {
+    const outcome = order(this.snapshot, message);
+    if (outcome.kind === 'applied') this.snapshot = outcome.snapshot;
+    return outcome;
+  }
+
+  has(flagKey: string): boolean {
+    return this.snapshot?.flags.some((item) => item.key === flagKey) ?? false;
+  }
+}
 
 function patch(
   previousVersion: number,
@@ -22,54 +41,54 @@ function normal(state: Snapshot | undefined): unknown {
 }
 
 describe('patch ordering and gaps', () => {
-  it('applies patches in order and acks each version', () => {
-    const state = new ConfigState();
-    expect(state.applySnapshot(snapshot(3, [flag('a')]))).toMatchObject({ kind: 'applied', version: 3 });
-    expect(state.applyPatch(patch(3, 4, [flag('b')]))).toMatchObject({ kind: 'applied', version: 4 });
-    expect(state.applyPatch(patch(4, 6, [], ['a']))).toMatchObject({ kind: 'applied', version: 6 });
+  it('applies patches in order', () => {
+    const state = new Orderer();
+    expect(state.apply(snapshot(3, [flag('a')]))).toMatchObject({ kind: 'applied', version: 3 });
+    expect(state.apply(patch(3, 4, [flag('b')]))).toMatchObject({ kind: 'applied', version: 4 });
+    expect(state.apply(patch(4, 6, [], ['a']))).toMatchObject({ kind: 'applied', version: 6 });
     expect(state.version).toBe(6);
-    expect(state.evaluator?.has('a')).toBe(false);
-    expect(state.evaluator?.has('b')).toBe(true);
+    expect(state.has('a')).toBe(false);
+    expect(state.has('b')).toBe(true);
   });
 
   it('reports a gap for a patch that does not start at the current version, and for a patch before any snapshot', () => {
-    const state = new ConfigState();
-    expect(state.applyPatch(patch(1, 2, [flag('a')])).kind).toBe('gap');
-    state.applySnapshot(snapshot(5, [flag('a')]));
-    expect(state.applyPatch(patch(6, 7, [flag('b')])).kind).toBe('gap');
+    const state = new Orderer();
+    expect(state.apply(patch(1, 2, [flag('a')])).kind).toBe('gap');
+    state.apply(snapshot(5, [flag('a')]));
+    expect(state.apply(patch(6, 7, [flag('b')])).kind).toBe('gap');
     // Overlapping: starts before the current version but ends after it.
-    expect(state.applyPatch(patch(4, 7, [flag('b')])).kind).toBe('gap');
+    expect(state.apply(patch(4, 7, [flag('b')])).kind).toBe('gap');
     expect(state.version).toBe(5);
   });
 
   it('ignores duplicates and older messages, never moving backwards', () => {
-    const state = new ConfigState();
-    state.applySnapshot(snapshot(5, [flag('a')]));
-    expect(state.applyPatch(patch(4, 5, [flag('x')])).kind).toBe('current');
-    expect(state.applyPatch(patch(3, 4, [flag('x')])).kind).toBe('older');
-    expect(state.applySnapshot(snapshot(2, [flag('old')])).kind).toBe('older');
-    expect(state.applySnapshot(snapshot(5, [flag('a')])).kind).toBe('current');
-    expect(state.evaluator?.has('x')).toBe(false);
-    expect(state.evaluator?.has('old')).toBe(false);
+    const state = new Orderer();
+    state.apply(snapshot(5, [flag('a')]));
+    expect(state.apply(patch(4, 5, [flag('x')])).kind).toBe('current');
+    expect(state.apply(patch(3, 4, [flag('x')])).kind).toBe('older');
+    expect(state.apply(snapshot(2, [flag('old')])).kind).toBe('older');
+    expect(state.apply(snapshot(5, [flag('a')])).kind).toBe('current');
+    expect(state.has('x')).toBe(false);
+    expect(state.has('old')).toBe(false);
     expect(state.version).toBe(5);
   });
 
   it('a newer snapshot replaces an older (cached or bootstrapped) one', () => {
-    const state = new ConfigState();
-    state.applySnapshot(snapshot(2, [flag('cached')]));
-    expect(state.applySnapshot(snapshot(9, [flag('fresh')]))).toMatchObject({ kind: 'applied', version: 9 });
-    expect(state.evaluator?.has('cached')).toBe(false);
+    const state = new Orderer();
+    state.apply(snapshot(2, [flag('cached')]));
+    expect(state.apply(snapshot(9, [flag('fresh')]))).toMatchObject({ kind: 'applied', version: 9 });
+    expect(state.has('cached')).toBe(false);
   });
 
   it('refuses messages that cannot be ordered', () => {
-    const state = new ConfigState();
-    expect(state.applySnapshot({ version: -1, flags: [], segments: [] }).kind).toBe('invalid');
-    expect(state.applySnapshot(null as unknown as Snapshot).kind).toBe('invalid');
-    expect(state.applySnapshot({ version: 1.5, flags: [], segments: [] }).kind).toBe('invalid');
-    state.applySnapshot(snapshot(1, []));
-    expect(state.applyPatch({ type: 'patch', version: 2 } as PatchMessage).kind).toBe('invalid');
+    const state = new Orderer();
+    expect(state.apply({ version: -1, flags: [], segments: [] }).kind).toBe('invalid');
+    expect(state.apply(null as unknown as Snapshot).kind).toBe('invalid');
+    expect(state.apply({ version: 1.5, flags: [], segments: [] }).kind).toBe('invalid');
+    state.apply(snapshot(1, []));
+    expect(state.apply({ type: 'patch', version: 2 } as PatchMessage).kind).toBe('invalid');
     // Missing lists read as empty: ordering is what matters.
-    expect(state.applyPatch({ type: 'patch', version: 2, previousVersion: 1 } as PatchMessage).kind).toBe(
+    expect(state.apply({ type: 'patch', version: 2, previousVersion: 1 } as PatchMessage).kind).toBe(
       'applied',
     );
   });
@@ -113,14 +132,13 @@ describe('patch ordering and gaps', () => {
           const byVersion = new Map(states.map((state) => [state.version, state]));
           const last = states.at(-1)!;
 
-          const client = new ConfigState();
-          client.applySnapshot(states[0]!);
+          const client = new Orderer();
+          client.apply(states[0]!);
           let gap = false;
           const delivered =
             order.length === 0 ? messages : order.map((index) => messages[index % messages.length]!);
           for (const message of delivered) {
-            const outcome =
-              'previousVersion' in message ? client.applyPatch(message) : client.applySnapshot(message);
+            const outcome = client.apply(message);
             if (outcome.kind === 'gap') gap = true;
             expect(outcome.kind).not.toBe('invalid');
             expect(normal(client.snapshot)).toEqual(normal(byVersion.get(client.version!)));
@@ -129,7 +147,7 @@ describe('patch ordering and gaps', () => {
             const missing = messages.filter((m) => 'previousVersion' in m && m.version > client.version!);
             // Either a gap was seen, or the patches that would move it on never arrived.
             expect(gap || missing.every((m) => !delivered.includes(m))).toBe(true);
-            client.applySnapshot({ ...last, type: 'snapshot' } as Snapshot);
+            client.apply({ ...last, type: 'snapshot' } as Snapshot);
           }
           expect(normal(client.snapshot)).toEqual(normal(last));
         },
@@ -141,9 +159,9 @@ describe('patch ordering and gaps', () => {
   it('property: delivered in order, a sequence applies with no gap and ends on the last state', () => {
     fc.assert(
       fc.property(fc.array(fc.subarray(['a', 'b', 'c']), { minLength: 1, maxLength: 10 }), (sets) => {
-        const client = new ConfigState();
+        const client = new Orderer();
         let expected: Snapshot = snapshot(0, []);
-        client.applySnapshot(expected);
+        client.apply(expected);
         sets.forEach((keys, index) => {
           const next = patch(
             index,
@@ -151,7 +169,7 @@ describe('patch ordering and gaps', () => {
             keys.map((key) => flag(key, { offVariant: index % 2 ? 'on' : 'off' })),
           );
           expected = applyPatch(expected, next);
-          expect(client.applyPatch(next).kind).toBe('applied');
+          expect(client.apply(next).kind).toBe('applied');
         });
         expect(normal(client.snapshot)).toEqual(normal(expected));
       }),

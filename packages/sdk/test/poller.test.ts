@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigResponse } from '../src/transport/http.js';
-import { Poller } from '../src/transport/poller.js';
+import { createPoller } from '../src/transport/poller.js';
 import { ManualClock, settle } from './helpers.js';
 
 /** A poller whose requests stay pending until the test answers them. */
 function pollerWithPendingRequests() {
   const clock = new ManualClock();
   const pending: ((response: ConfigResponse) => void)[] = [];
-  const poller = new Poller({
+  const poller = createPoller({
     clock,
     intervalMs: 1_000,
     load: () => new Promise<ConfigResponse>((resolve) => pending.push(resolve)),
@@ -17,7 +17,7 @@ function pollerWithPendingRequests() {
   return { clock, pending, poller };
 }
 
-describe('Poller', () => {
+describe('poller', () => {
   it('polls once per interval while started, one request at a time', async () => {
     const { clock, pending, poller } = pollerWithPendingRequests();
     poller.start(true);

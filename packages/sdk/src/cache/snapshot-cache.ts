@@ -1,5 +1,5 @@
 import type { SnapshotMessage } from '@unveil/core';
-import { isSnapshot } from '../config-state.js';
+import { isSnapshot } from '../ordering.js';
 
 /**
  * Where the last good snapshot is kept between runs, so a client that starts while the server is
