@@ -103,7 +103,12 @@ export const segments = pgTable(
   (table) => [primaryKey({ columns: [table.environmentKey, table.key] })],
 );
 
-/** Append-only: rows are inserted in the transaction of the change they describe, never updated. */
+/**
+ * Append-only: rows are inserted in the transaction of the change they describe, never updated (a trigger
+ * refuses UPDATE and DELETE). Each environment's entries, and the entries of no environment, form a hash
+ * chain: `hash` = SHA-256 of the previous entry's hash and this entry's content (audit-chain.ts), so an
+ * altered, removed or reordered entry is found by `audit:verify`.
+ */
 export const auditLog = pgTable(
   'audit_log',
   {
@@ -119,6 +124,9 @@ export const auditLog = pgTable(
     reason: text('reason'),
     /** Made during a freeze or without approval, by someone allowed to break the glass. */
     emergency: boolean('emergency').notNull().default(false),
+    /** The chain's previous hash ('' for its first entry); null for entries older than the chain. */
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
   (table) => [
     index('audit_log_resource_idx').on(table.resourceType, table.resourceKey, table.id),

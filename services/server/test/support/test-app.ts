@@ -9,6 +9,8 @@ import { openTestDatabase } from './test-database.js';
 export interface TestApp {
   app: FastifyInstance;
   db: Database;
+  /** The database's URL when it is a Postgres one (for processes started against it). */
+  databaseUrl?: string;
   clock: ManualClock;
   /** The bootstrap admin key, which `request` sends unless told otherwise. */
   adminKey: string;
@@ -75,6 +77,7 @@ export function useTestApp(config: Partial<AppConfig> = {}): () => TestApp {
     testApp = {
       app,
       db: database.db,
+      ...(database.url === undefined ? {} : { databaseUrl: database.url }),
       clock,
       adminKey,
       createKey,

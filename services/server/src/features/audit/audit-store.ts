@@ -1,7 +1,8 @@
-import { and, desc, eq, gte, inArray, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database.js';
 import { auditLog } from '../../db/schema.js';
 import type { WriteContext } from '../../write-context.js';
+import { type ChainedContent, canonicalContent, latestHashSql, lockChain } from './audit-chain.js';
 import type { AuditResourceType } from './audit-entry.js';
 
 /** One change to record; who made it and why come from the write context. */
@@ -38,13 +39,16 @@ export interface AuditQuery {
   visibleEnvironments?: readonly string[];
 }
 
-/** Append-only: called inside the transaction of the change it records. */
-export async function appendAuditEntry(
-  tx: Executor,
-  context: WriteContext,
-  entry: AuditEntryInput,
-): Promise<void> {
-  await tx.insert(auditLog).values({
+/** Appends still running in a transaction: entries of one transaction join their chain one at a time. */
+const appending = new WeakMap<Executor, Promise<unknown>>();
+
+/**
+ * Append-only: called inside the transaction of the change it records. The entry joins its chain (see
+ * audit-chain.ts) with its hash computed by Postgres from the chain's latest hash, under the chain's lock.
+ * Callers may fire several appends of one transaction at once; they are queued here.
+ */
+export function appendAuditEntry(tx: Executor, context: WriteContext, entry: AuditEntryInput): Promise<void> {
+  const row = {
     at: entry.at,
     actor: context.actor,
     action: entry.action,
@@ -55,7 +59,30 @@ export async function appendAuditEntry(
     after: entry.after ?? null,
     reason: auditReason(context),
     emergency: context.emergency === true,
-  });
+  };
+  const append = (appending.get(tx) ?? Promise.resolve()).then(() => insertChained(tx, row));
+  appending.set(
+    tx,
+    append.catch(() => {}),
+  );
+  return append;
+}
+
+async function insertChained(
+  tx: Executor,
+  row: ChainedContent & { resourceType: AuditResourceType },
+): Promise<void> {
+  const content = canonicalContent(row);
+  const latest = latestHashSql(row.environmentKey);
+  // Sent together: the lock is taken before the insert reads the latest hash (same connection, in order).
+  await Promise.all([
+    lockChain(tx, row.environmentKey),
+    tx.insert(auditLog).values({
+      ...row,
+      prevHash: latest,
+      hash: sql`encode(sha256(convert_to(${latest} || chr(10) || ${content}, 'UTF8')), 'hex')`,
+    }),
+  ]);
 }
 
 /** An applied change request names its approver next to the author's reason. */
