@@ -27,6 +27,8 @@ export interface UnveilServer {
   readonly admin: AdminApi;
   /** Whether a process is running now. */
   readonly running: boolean;
+  /** The running process's id (for /proc readings); undefined while stopped. */
+  readonly pid: number | undefined;
   /** Starts the process (again) and resolves once `/readyz` answers 200. */
   start(): Promise<void>;
   /** `kill -9`: no goodbye to anyone; resolves once the process is gone. */
@@ -35,13 +37,20 @@ export interface UnveilServer {
   stop(): Promise<void>;
   /** What the process wrote, for failure messages. */
   output(): string;
-  /** Ends the process and deletes its database. Idempotent. */
+  /** Ends the process and deletes its database (unless it was given one to share). Idempotent. */
   dispose(): Promise<void>;
 }
 
 export interface ServerOptions {
-  /** Extra environment variables for the process. */
+  /** Extra environment variables for the process; they override the database's (e.g. a proxied URL). */
   env?: Record<string, string>;
+  /**
+   * A database from `createDatabase()` that several servers share (instances of one deployment); its
+   * owner disposes of it. By default each server gets a fresh one of its own, dropped by `dispose()`.
+   */
+  database?: ServerDatabase;
+  /** The bootstrap admin key; servers sharing a database must share it too (the last one started wins). */
+  adminKey?: string;
 }
 
 /** Every process started here, killed if the test process exits without disposing of them. */
@@ -53,12 +62,14 @@ process.once('exit', () => {
 /**
  * Starts a server on a free port with a fresh database: a PGlite data directory in a temporary
  * directory, or — when `DATABASE_URL` is set — a new Postgres database on that server (never the
- * database named in the URL itself), dropped by `dispose()`.
+ * database named in the URL itself), dropped by `dispose()`. Given `options.database`, it uses that one
+ * instead and leaves it be.
  */
 export async function startServer(options: ServerOptions = {}): Promise<UnveilServer> {
-  const database = await freshDatabase();
+  const owned = options.database === undefined;
+  const database = options.database ?? (await createDatabase());
   const port = await freePort();
-  const adminKey = `unv_adm_e2e_${randomBytes(24).toString('hex')}`;
+  const adminKey = options.adminKey ?? newAdminKey();
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -73,7 +84,8 @@ export async function startServer(options: ServerOptions = {}): Promise<UnveilSe
     ...database.env,
     ...options.env,
   };
-  if (database.env.DATABASE_URL === undefined) delete env.DATABASE_URL;
+  // On PGlite the test process's DATABASE_URL (if any) must not reach the server.
+  if (database.url === undefined && options.env?.DATABASE_URL === undefined) delete env.DATABASE_URL;
 
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
@@ -89,6 +101,9 @@ export async function startServer(options: ServerOptions = {}): Promise<UnveilSe
     admin: new AdminApi(url, adminKey),
     get running() {
       return child !== undefined;
+    },
+    get pid() {
+      return child?.pid;
     },
     async start() {
       if (child !== undefined) throw new Error('start: the server is already running');
@@ -131,7 +146,7 @@ export async function startServer(options: ServerOptions = {}): Promise<UnveilSe
     output: () => log,
     async dispose() {
       await server.kill();
-      await database.dispose();
+      if (owned) await database.dispose();
     },
   };
   try {
@@ -141,6 +156,11 @@ export async function startServer(options: ServerOptions = {}): Promise<UnveilSe
     throw error;
   }
   return server;
+}
+
+/** A bootstrap admin key for `UNVEIL_ADMIN_KEY`. */
+export function newAdminKey(): string {
+  return `unv_adm_e2e_${randomBytes(24).toString('hex')}`;
 }
 
 /** Polls `/readyz` until it answers 200; fails early if the process exits. */
@@ -160,8 +180,11 @@ async function waitUntilReady(url: string, gone: () => boolean, output: () => st
   throw new Error(`the server was not ready within 60 s:\n${output()}`);
 }
 
-interface FreshDatabase {
-  env: Record<string, string>;
+/** A database for server processes: the environment variables that name it, and how to delete it. */
+export interface ServerDatabase {
+  readonly env: Record<string, string>;
+  /** The Postgres URL of this database; undefined for PGlite (which one process at a time may open). */
+  readonly url: string | undefined;
   dispose(): Promise<void>;
 }
 
@@ -169,7 +192,7 @@ interface FreshDatabase {
  * A copy of a migrated PGlite data directory in a temporary directory, or a new database on the Postgres
  * server named by DATABASE_URL (which the server process migrates on start, as in production).
  */
-async function freshDatabase(): Promise<FreshDatabase> {
+export async function createDatabase(): Promise<ServerDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl === undefined || serverUrl === '') {
     const template = await ensurePgliteTemplate();
@@ -177,6 +200,7 @@ async function freshDatabase(): Promise<FreshDatabase> {
     await cp(template, dataDir, { recursive: true });
     return {
       env: { UNVEIL_DATA_DIR: dataDir },
+      url: undefined,
       dispose: () => rm(dataDir, { recursive: true, force: true }),
     };
   }
@@ -195,6 +219,7 @@ async function freshDatabase(): Promise<FreshDatabase> {
   url.pathname = `/${name}`;
   return {
     env: { DATABASE_URL: url.toString() },
+    url: url.toString(),
     async dispose() {
       await admin.unsafe(`drop database if exists "${name}" with (force)`);
       await admin.end();
@@ -203,7 +228,7 @@ async function freshDatabase(): Promise<FreshDatabase> {
 }
 
 /** A port nobody listens on now (the OS picks it). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
