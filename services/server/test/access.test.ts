@@ -93,6 +93,7 @@ const ENVIRONMENT_ROUTES: [Method, string, { open: AdminRole[]; locked: AdminRol
   ['POST', '/api/v1/environments/{env}/releases/{release}/resume', releaseRoles],
   ['POST', '/api/v1/environments/{env}/releases/{release}/cancel', releaseRoles],
   ['POST', '/api/v1/environments/{env}/releases/{release}/rollback', releaseRoles],
+  ['POST', '/api/v1/environments/{env}/releases/{release}/advance', releaseRoles],
   ['PUT', '/api/v1/environments/{env}/releases/{release}/audiences/{segment}', everywhere(AUDIENCE_OWNERS)],
   [
     'DELETE',

@@ -127,6 +127,38 @@ describe('freezes', () => {
     expect(ordinary.body.items[0]).toMatchObject({ emergency: false, after: { config: { enabled: false } } });
   });
 
+  it('hold stage advances; a release manager can bring one forward as a recorded emergency', async () => {
+    const t = testApp();
+    const { env, flags } = await releaseFixture(t, 1);
+    const key = await createRelease(t, env, flags, { plan: [{ percent: 10 }, { percent: 50, delay: '1d' }] });
+    created.push({ env, key });
+    await releaseAction(t, env, key, 'schedule');
+    await tick();
+    await freeze(t, env, 48);
+    const refused = await releaseAction(t, env, key, 'advance', { reason: 'marketing wants it today' });
+    expect(refused.status).toBe(423);
+    const rm = await as(t, 'release-manager', 'rm-advance');
+    const advanced = await releaseAction(
+      t,
+      env,
+      key,
+      'advance',
+      { emergency: true, reason: 'INC-7: old path broken' },
+      rm,
+    );
+    expect(advanced.status, JSON.stringify(advanced.body)).toBe(200);
+    expect(advanced.body).toMatchObject({ state: 'completed', stage: 1 });
+    expect(exposedPercent(await configOf(t, env, flags[0]!), key)).toBe(50);
+    const audit = await t.request({ method: 'GET', url: `/api/v1/audit?release=${key}&emergency=true` });
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({
+        action: 'release.stage',
+        actor: 'rm-advance',
+        reason: 'INC-7: old path broken',
+      }),
+    ]);
+  });
+
   it('a kill switch on a released flag pauses the release, and resuming realizes the stage again', async () => {
     const t = testApp();
     const { env, flags } = await releaseFixture(t, 2);

@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/database.js';
 import type { WriteContext } from '../../write-context.js';
-import { audit } from './releases-service.js';
+import { audit } from './release-audit.js';
 import { findHolders, findRelease, updateRelease } from './releases-store.js';
 
 /**

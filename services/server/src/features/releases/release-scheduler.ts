@@ -5,8 +5,9 @@ import type { ChangeRequestsService } from '../change-requests/change-requests-s
 import { claimDueChangeRequests } from '../change-requests/change-requests-store.js';
 import { bumpSnapshotVersions, lockEnvironments } from '../environments/environments-store.js';
 import { listFreezes } from '../freezes/freezes-store.js';
+import { audit } from './release-audit.js';
 import { type GuardCounter, listGuardedReleases, readGuard } from './release-guard.js';
-import { audit, type ReleasesService } from './releases-service.js';
+import type { ReleasesService } from './releases-service.js';
 import {
   claimDueSteps,
   environmentsWithDueSteps,

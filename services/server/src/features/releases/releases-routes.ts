@@ -174,7 +174,7 @@ export function releasesRoutes(service: ReleasesService, views: ReleaseViews): F
       },
     );
 
-    for (const action of ['pause', 'resume', 'cancel', 'rollback'] as const) {
+    for (const action of ['pause', 'resume', 'cancel', 'rollback', 'advance'] as const) {
       app.post(
         `${one}/${action}`,
         {

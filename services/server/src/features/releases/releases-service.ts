@@ -3,7 +3,6 @@ import { assertExpectedVersion, found } from '../../concurrency.js';
 import type { Database, Executor } from '../../db/database.js';
 import { UnveilError } from '../../errors.js';
 import type { WriteContext } from '../../write-context.js';
-import { appendAuditEntry } from '../audit/audit-store.js';
 import { passChangeGate } from '../change-requests/change-gate.js';
 import type { ChangeRequestRecord } from '../change-requests/change-requests-store.js';
 import { proposeChange } from '../change-requests/proposals.js';
@@ -18,6 +17,7 @@ import { rewriteComponents } from './component-writer.js';
 import { plannedStart } from './plan-timing.js';
 import { realizeStage } from './realization.js';
 import { type ReleaseAction, type ReleaseDefinition, type ReleaseState, TRANSITIONS } from './release.js';
+import { audit } from './release-audit.js';
 import { assertReleaseConsistent } from './release-validation.js';
 import type { ReleaseInput } from './releases-schemas.js';
 import {
@@ -33,6 +33,7 @@ import {
   updateStep,
 } from './releases-store.js';
 import { stageRuleOf } from './stage-rule.js';
+import { applyStage } from './step-runner.js';
 
 /** A change either applied, or — in a protected environment — waits for approval as a change request. */
 export type ReleaseOutcome =
@@ -184,6 +185,46 @@ export class ReleasesService {
     return this.transition(environmentKey, key, context, 'rollback', (tx, release, at) =>
       this.rollbackLocked(tx, release, context, at, context.reason ?? null),
     );
+  }
+
+  /**
+   * Brings the next stage forward: applied now, whatever its planned time or the allowed windows. A freeze
+   * holds it unless an admin or release manager breaks the glass, and so does a missing approval for a
+   * stage that needs one; either way the audit entry records an emergency change.
+   */
+  advance(environmentKey: string, key: string, context: WriteContext): Promise<ReleaseRecord> {
+    return this.db.transaction(async (tx) => {
+      const [[environment], freezes, current] = await Promise.all([
+        lockEnvironments(tx, [environmentKey]),
+        listFreezes(tx, environmentKey),
+        findRelease(tx, environmentKey, key, 'update'),
+      ]);
+      found(environment, 'UNVEIL_ERR_ENV_NOT_FOUND', `environment "${environmentKey}"`);
+      const release = found(current, 'UNVEIL_ERR_RELEASE_NOT_FOUND', `release "${key}" in ${environmentKey}`);
+      assertExpectedVersion(`release "${key}"`, release.version, context.expectedVersion);
+      const step = ['scheduled', 'running'].includes(release.state)
+        ? await findOpenStep(tx, key, 'stage')
+        : undefined;
+      if (step === undefined) throw stateError(release, 'advance (no stage is waiting)');
+      const unapproved = release.definition.plan[step.stage]!.approval && step.approvedBy === null;
+      const at = this.clock.now();
+      const gate = passChangeGate({
+        environment: { key: environmentKey, protected: unapproved },
+        freezes,
+        at,
+        context,
+      });
+      if (gate.outcome === 'propose') {
+        throw stateError(
+          release,
+          `advance stage ${step.stage + 1} before it is approved (or as an emergency)`,
+        );
+      }
+      if (await applyStage(tx, release, step, at, gate.context)) {
+        await bumpSnapshotVersions(tx, [environmentKey]);
+      }
+      return (await findRelease(tx, environmentKey, key))!;
+    });
   }
 
   /** Adds or removes an audience; on an active release the current stage is realized again at once. */
@@ -426,30 +467,4 @@ async function requireRelease(
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((value, i) => value === b[i]);
-}
-
-/** Every change to a release is audited under the release, with the states before and after. */
-export function audit(
-  tx: Executor,
-  context: WriteContext,
-  at: Date,
-  action: string,
-  release: ReleaseRecord,
-  before: ReleaseRecord | null,
-  after: ReleaseRecord,
-): Promise<void> {
-  return appendAuditEntry(tx, context, {
-    at,
-    action,
-    resourceType: 'release',
-    resourceKey: release.key,
-    environmentKey: release.environmentKey,
-    before: before === null ? null : withoutBaseline(before),
-    after: withoutBaseline(after),
-  });
-}
-
-/** The baseline repeats every component's configuration; the flag-config entries already hold those. */
-function withoutBaseline({ baseline: _baseline, ...rest }: ReleaseRecord) {
-  return rest;
 }

@@ -10,7 +10,7 @@ import { rewriteComponents } from './component-writer.js';
 import { plannedStart } from './plan-timing.js';
 import { realizeStage, withdrawRelease } from './realization.js';
 import { releaseRuleId } from './release.js';
-import { audit } from './releases-service.js';
+import { audit } from './release-audit.js';
 import {
   cancelOpenSteps,
   planStep,
@@ -61,7 +61,10 @@ export async function runStep(
     return { result: 'awaiting-approval', changed: false };
   }
   if (await skippedByCatchUp(tx, input)) return { result: 'skipped', changed: false };
-  return { result: 'applied', changed: await applyStage(tx, release, step, now) };
+  return {
+    result: 'applied',
+    changed: await applyStage(tx, release, step, now, schedulerContext(release, step)),
+  };
 }
 
 /** Why a due step cannot go out yet, and until when; undefined if it can. */
@@ -145,15 +148,28 @@ async function skippedByCatchUp(tx: Executor, { release, step, now, catchUpToler
   return true;
 }
 
-/** Realizes the stage in every component, plans the next one, and completes the release after the last. */
-async function applyStage(tx: Executor, release: ReleaseRecord, step: ReleaseStepRecord, now: Date) {
-  const { plan, exposure } = release.definition;
-  const stage = plan[step.stage]!;
-  const context: WriteContext = {
+/** The scheduler applying a due stage: its own actor, the stage as the reason, the approver if any. */
+function schedulerContext(release: ReleaseRecord, step: ReleaseStepRecord): WriteContext {
+  const { plan } = release.definition;
+  return {
     actor: SCHEDULER_ACTOR,
-    reason: `release ${release.key}: stage ${step.stage + 1} of ${plan.length}, ${stage.percent} %`,
+    reason: `release ${release.key}: stage ${step.stage + 1} of ${plan.length}, ${plan[step.stage]!.percent} %`,
     ...(step.approvedBy === null ? {} : { approvedBy: step.approvedBy }),
   };
+}
+
+/**
+ * Realizes the stage in every component, plans the next one, and completes the release after the last.
+ * The scheduler calls it for due steps; `advance` for a person who brings a stage forward.
+ */
+export async function applyStage(
+  tx: Executor,
+  release: ReleaseRecord,
+  step: ReleaseStepRecord,
+  now: Date,
+  context: WriteContext,
+): Promise<boolean> {
+  const { plan, exposure } = release.definition;
   const { baseline, changed } = await rewriteComponents(
     tx,
     release,
