@@ -39,7 +39,9 @@ try {
   };
   const flags = Array.from({ length: FLAGS }, (_, i) => `bench-flag-${i}`);
   for (const flag of flags) await api('POST', '/flags', { key: flag, name: flag, type: 'boolean' });
-  const environments = ['development', 'staging', 'production'];
+  // Environments of its own, unprotected: in a protected one a write is a change request, not an update.
+  const environments = ['bench-1', 'bench-2', 'bench-3'];
+  for (const key of environments) await api('POST', '/environments', { key, name: key });
   const snapshotVersion = async (environment: string) =>
     Number((await api('GET', `/environments/${environment}`)).snapshotVersion);
   const configVersion = async ({ environment, flag }: WriteTarget) =>

@@ -64,7 +64,8 @@ export async function runWriteLoad(
       });
       await response.arrayBuffer();
       latenciesMs.push(performance.now() - started);
-      if (response.ok) {
+      // 200 only: a 202 is a change request waiting for approval, not an update.
+      if (response.status === 200) {
         succeeded++;
       } else {
         failures.set(response.status, (failures.get(response.status) ?? 0) + 1);
