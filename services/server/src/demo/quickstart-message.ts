@@ -1,4 +1,4 @@
-import type { DemoKeys } from './seed-demo.js';
+import { DEMO_RELEASE, type DemoKeys } from './seed-demo.js';
 
 /** The next steps the quickstart prints, with the keys that exist only in this message. */
 export function quickstartMessage(
@@ -23,6 +23,10 @@ export function quickstartMessage(
       lines.push(
         `  curl -s ${baseUrl}/api/v1/flags -H 'authorization: Bearer ${adminKey}'`,
         `  curl -s -X PUT ${baseUrl}/api/v1/environments/${demo.environment}/flags/banner-color -H 'authorization: Bearer ${adminKey}' -H 'content-type: application/json' -d '{"enabled":true,"offVariant":"blue","fallthrough":{"variant":"green"},"reason":"try a green banner"}'`,
+        '',
+        `Release "${DEMO_RELEASE}" waits as a draft (10 % → 50 % after 1 h → 100 % a day later). Start it, then read its plan:`,
+        `  curl -s -X POST ${baseUrl}/api/v1/environments/${demo.environment}/releases/${DEMO_RELEASE}/schedule -H 'authorization: Bearer ${adminKey}' -H 'content-type: application/json' -d '{"reason":"try a staged release"}'`,
+        `  curl -s ${baseUrl}/api/v1/environments/${demo.environment}/releases/${DEMO_RELEASE}/preview -H 'authorization: Bearer ${adminKey}'`,
       );
     }
     lines.push('', `API reference: ${baseUrl}/api/v1/openapi.json`);

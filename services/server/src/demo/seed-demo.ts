@@ -3,6 +3,9 @@ import type { StoredFlagConfig } from '../features/flag-configs/flag-config.js';
 import type { WriteContext } from '../write-context.js';
 
 /** What the quickstart prints: the keys exist only here, in clear, once. */
+/** The demo's release, left as a draft. */
+export const DEMO_RELEASE = 'winter-sale';
+
 export interface DemoKeys {
   serverKey: string;
   clientKey: string;
@@ -113,6 +116,26 @@ export async function seedDemo(services: Services): Promise<DemoKeys> {
     clientSide: false,
     config: fixed('standard', 'standard'),
   });
+
+  // A draft: nothing changes until someone schedules it (the quickstart prints how).
+  await services.releases.create(
+    DEMO_ENVIRONMENT,
+    DEMO_RELEASE,
+    {
+      name: 'Winter sale pricing',
+      notes: 'Staged: 10 % now, 50 % after an hour, everyone the next day',
+      components: [{ flag: 'pricing-rules', variant: 'winter-sale' }],
+      audiences: [],
+      plan: [
+        { percent: 10, approval: false },
+        { percent: 50, delay: '1h', approval: false },
+        { percent: 100, delay: '1d', approval: false },
+      ],
+      windows: [],
+      catchUp: 'replay',
+    },
+    SEEDED_BY,
+  );
 
   const server = await services.keys.create(
     { kind: 'server', name: 'demo-server-sdk', environment: DEMO_ENVIRONMENT },
