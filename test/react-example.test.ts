@@ -6,17 +6,12 @@
  * Needs Chromium at /usr/bin/chromium (`bash .ci/install-chromium`). Without it the test is skipped —
  * unless CI or UNVEIL_REQUIRE_SERVICES=1 is set, where it fails.
  */
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExampleServer, startExampleServer } from '../sdk-examples/react/example-server.js';
 import { type Seeded, seed } from './support/admin-api.js';
+import { chromiumAvailable, launchChromium, named, needChromium } from './support/chromium.js';
 import { startServer, type UnveilServer } from './support/unveil-server.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SKIPPED = `skipped: no Chromium at ${CHROMIUM}`;
-const haveChromium = existsSync(CHROMIUM);
-const required = Boolean(process.env.CI) || process.env.UNVEIL_REQUIRE_SERVICES === '1';
 
 const BANNER = 'banner-color';
 const CHECKOUT = 'new-checkout';
@@ -28,10 +23,7 @@ let browser: Browser | undefined;
 let seeded: Seeded;
 
 beforeAll(async () => {
-  if (!haveChromium) {
-    if (!required) console.warn(`react-example.test.ts: ${SKIPPED} (run: sudo bash .ci/install-chromium)`);
-    return;
-  }
+  if (!chromiumAvailable('react-example.test.ts')) return;
   server = await startServer();
   // The quickstart's demo flags that the example shows (sdk-examples/react/src/app.tsx).
   seeded = await seed(server.admin, {
@@ -49,17 +41,7 @@ beforeAll(async () => {
   await server.admin.serve(seeded.environment, BANNER, 'blue');
   await server.admin.serve(seeded.environment, SERVER_ONLY, 'small');
   example = await startExampleServer({ unveilUrl: server.url, clientKey: seeded.clientKey });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {
@@ -76,13 +58,8 @@ const shown = (page: Page, flag: string) =>
   );
 
 describe('the React example in Chromium (sdk-examples/react)', () => {
-  it(haveChromium || required
-    ? 'renders the flags and follows an admin change without a reload'
-    : SKIPPED, async (context) => {
-    if (!haveChromium) {
-      if (required) throw new Error(`${CHROMIUM} is missing and CI requires it: run .ci/install-chromium`);
-      context.skip(SKIPPED);
-    }
+  it(named('renders the flags and follows an admin change without a reload'), async (context) => {
+    needChromium(context);
     const page = await browser!.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

@@ -6,17 +6,12 @@
  * Needs Chromium at /usr/bin/chromium (`bash .ci/install-chromium`). Without it the test is skipped —
  * unless CI or UNVEIL_REQUIRE_SERVICES=1 is set, where it fails.
  */
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page, type WebSocket as PageSocket } from 'playwright-core';
+import type { Browser, Page, WebSocket as PageSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExampleServer, startExampleServer } from '../sdk-examples/browser/server.js';
 import { type Seeded, seed } from './support/admin-api.js';
+import { chromiumAvailable, launchChromium, named, needChromium } from './support/chromium.js';
 import { startServer, type UnveilServer } from './support/unveil-server.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SKIPPED = `skipped: no Chromium at ${CHROMIUM}`;
-const haveChromium = existsSync(CHROMIUM);
-const required = Boolean(process.env.CI) || process.env.UNVEIL_REQUIRE_SERVICES === '1';
 
 const BANNER = 'banner-color';
 const CHECKOUT = 'new-checkout';
@@ -28,10 +23,7 @@ let browser: Browser | undefined;
 let seeded: Seeded;
 
 beforeAll(async () => {
-  if (!haveChromium) {
-    if (!required) console.warn(`sdk-browser.test.ts: ${SKIPPED} (run: sudo bash .ci/install-chromium)`);
-    return;
-  }
+  if (!chromiumAvailable('sdk-browser.test.ts')) return;
   server = await startServer();
   seeded = await seed(server.admin, {
     [BANNER]: {
@@ -47,17 +39,7 @@ beforeAll(async () => {
   });
   await server.admin.serve(seeded.environment, BANNER, 'blue');
   example = await startExampleServer({ unveilUrl: server.url, clientKey: seeded.clientKey });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {
@@ -72,15 +54,6 @@ const shown = (page: Page, flag: string) =>
     (key) => document.querySelector(`tr[data-flag="${key}"] td.value`)?.textContent ?? undefined,
     flag,
   );
-
-/** Skips the test without Chromium, or fails it where Chromium is required. */
-function needChromium(context: { skip(note?: string): void }): void {
-  if (haveChromium) return;
-  if (required) throw new Error(`${CHROMIUM} is missing and CI requires it: run .ci/install-chromium`);
-  context.skip(SKIPPED);
-}
-
-const named = (name: string) => (haveChromium || required ? name : SKIPPED);
 
 describe('the browser SDK in Chromium (sdk-examples/browser)', () => {
   it(named(
