@@ -127,6 +127,25 @@ describe('freezes', () => {
     expect(ordinary.body.items[0]).toMatchObject({ emergency: false, after: { config: { enabled: false } } });
   });
 
+  it('hold segment changes too, unless broken through as an emergency', async () => {
+    const t = testApp();
+    const env = await createEnvironment(t);
+    const url = `/api/v1/environments/${env}/segments`;
+    expect((await t.request({ method: 'POST', url, body: { key: 'vip', name: 'VIP' } })).status).toBe(201);
+    await freeze(t, env, 2);
+    const change = { included: ['carol'] };
+    const refused = await t.request({ method: 'PATCH', url: `${url}/vip`, body: change });
+    expect(refused.body).toMatchObject({ status: 423, code: 'UNVEIL_ERR_ENV_FROZEN' });
+    const rm = await as(t, 'release-manager', 'rm-segments');
+    const body = { ...change, emergency: true, reason: 'VIP escalation' };
+    const allowed = await t.request({ method: 'PATCH', url: `${url}/vip`, body, headers: rm });
+    expect(allowed.status, JSON.stringify(allowed.body)).toBe(200);
+    const audit = await t.request({ method: 'GET', url: `/api/v1/audit?segment=vip&emergency=true` });
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({ actor: 'rm-segments', action: 'segment.update' }),
+    ]);
+  });
+
   it('hold stage advances; a release manager can bring one forward as a recorded emergency', async () => {
     const t = testApp();
     const { env, flags } = await releaseFixture(t, 1);

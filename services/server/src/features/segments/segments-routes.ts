@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { writeContext, writeMetadataBody } from '../../http/request-context.js';
+import { writeContext } from '../../http/request-context.js';
 import type { ZodTypeProvider } from '../../http/zod-type-provider.js';
 import {
   createSegmentBody,
+  deleteSegmentBody,
   segmentListResponse,
   segmentParams,
   segmentResponse,
@@ -24,7 +25,7 @@ export function segmentsRoutes(service: SegmentsService): FastifyPluginAsync {
         schema: { tags, params: segmentsParams, body: createSegmentBody, response: { 201: segmentResponse } },
       },
       async (request, reply) => {
-        const { key, reason: _reason, ...content } = request.body;
+        const { key, reason: _reason, emergency: _emergency, ...content } = request.body;
         const created = await service.create(
           request.params.env,
           key,
@@ -64,7 +65,12 @@ export function segmentsRoutes(service: SegmentsService): FastifyPluginAsync {
       },
       async (request, reply) => {
         const { env, segment } = request.params;
-        const { expectedVersion: _expected, reason: _reason, ...changes } = request.body;
+        const {
+          expectedVersion: _expected,
+          reason: _reason,
+          emergency: _emergency,
+          ...changes
+        } = request.body;
         const updated = await service.update(env, segment, changes, writeContext(request, request.body));
         return reply.header('etag', `"${updated.version}"`).send(toResponse(updated));
       },
@@ -74,7 +80,7 @@ export function segmentsRoutes(service: SegmentsService): FastifyPluginAsync {
       '/environments/:env/segments/:segment',
       {
         config: { access: 'segments.write' },
-        schema: { tags, params: segmentParams, body: writeMetadataBody },
+        schema: { tags, params: segmentParams, body: deleteSegmentBody },
       },
       async (request, reply) => {
         await service.delete(request.params.env, request.params.segment, writeContext(request, request.body));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { description, displayName, resourceKey, timestamp } from '../../http/common-schemas.js';
-import { writeMetadataFields } from '../../http/request-context.js';
+import { emergencyFields } from '../../http/request-context.js';
 import { condition } from '../flag-configs/flag-configs-schemas.js';
 
 export const segmentsParams = z.strictObject({ env: resourceKey });
@@ -23,7 +23,8 @@ const contentFields = {
 export const createSegmentBody = z.strictObject({
   key: resourceKey,
   ...contentFields,
-  reason: writeMetadataFields.reason,
+  reason: emergencyFields.reason,
+  emergency: emergencyFields.emergency,
 });
 
 export const updateSegmentBody = z.strictObject({
@@ -32,8 +33,10 @@ export const updateSegmentBody = z.strictObject({
   included: contextKeys.exactOptional(),
   excluded: contextKeys.exactOptional(),
   rules: z.array(segmentRule).max(500).exactOptional(),
-  ...writeMetadataFields,
+  ...emergencyFields,
 });
+
+export const deleteSegmentBody = z.strictObject(emergencyFields).default({});
 
 export const segmentResponse = z.object({
   environment: z.string(),

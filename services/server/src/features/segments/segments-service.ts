@@ -5,12 +5,14 @@ import { type FieldError, prefixPaths, UnveilError } from '../../errors.js';
 import { sameJson } from '../../json.js';
 import type { WriteContext } from '../../write-context.js';
 import { appendAuditEntry } from '../audit/audit-store.js';
+import { passChangeGate } from '../change-requests/change-gate.js';
 import {
   bumpSnapshotVersions,
   findEnvironment,
   lockEnvironments,
 } from '../environments/environments-store.js';
 import { findFlagsUsingSegment } from '../flag-configs/flag-configs-store.js';
+import { listFreezes } from '../freezes/freezes-store.js';
 import { findSegmentProblems } from './segment.js';
 import {
   deleteSegment,
@@ -36,7 +38,7 @@ export class SegmentsService {
     context: WriteContext,
   ): Promise<SegmentRecord> {
     throwIfInvalid(findSegmentProblems(key, content));
-    return this.inEnvironment(environmentKey, async (tx) => {
+    return this.inEnvironment(environmentKey, context, async (tx, context) => {
       const created = await insertSegment(tx, environmentKey, key, content, this.clock.now());
       if (created === undefined) {
         throw new UnveilError('UNVEIL_ERR_SEGMENT_EXISTS', {
@@ -69,7 +71,7 @@ export class SegmentsService {
     changes: Partial<SegmentContent>,
     context: WriteContext,
   ): Promise<SegmentRecord> {
-    return this.inEnvironment(environmentKey, async (tx) => {
+    return this.inEnvironment(environmentKey, context, async (tx, context) => {
       const current = await this.lockSegment(tx, environmentKey, key, context);
       const content: SegmentContent = { ...current, ...changes };
       throwIfInvalid(findSegmentProblems(key, content));
@@ -86,7 +88,7 @@ export class SegmentsService {
 
   /** Refused while a live flag's rule uses the segment: that flag would stop compiling. */
   delete(environmentKey: string, key: string, context: WriteContext): Promise<void> {
-    return this.inEnvironment(environmentKey, async (tx) => {
+    return this.inEnvironment(environmentKey, context, async (tx, context) => {
       const current = await this.lockSegment(tx, environmentKey, key, context);
       const users = await findFlagsUsingSegment(tx, environmentKey, key);
       if (users.length > 0) {
@@ -101,10 +103,24 @@ export class SegmentsService {
     });
   }
 
-  private inEnvironment<T>(environmentKey: string, work: (tx: Executor) => Promise<T>): Promise<T> {
+  /**
+   * A segment write: the environment locked, and its freezes respected — a segment decides who sees
+   * what as much as a flag's rules do. (Approvals are for flag changes and release starts only.)
+   */
+  private inEnvironment<T>(
+    environmentKey: string,
+    context: WriteContext,
+    work: (tx: Executor, context: WriteContext) => Promise<T>,
+  ): Promise<T> {
     return this.db.transaction(async (tx) => {
-      await requireEnvironment(tx, environmentKey, true);
-      return work(tx);
+      const [, freezes] = await Promise.all([
+        requireEnvironment(tx, environmentKey, true),
+        listFreezes(tx, environmentKey),
+      ]);
+      const environment = { key: environmentKey, protected: false };
+      const gate = passChangeGate({ environment, freezes, at: this.clock.now(), context });
+      // Never 'propose': the environment is passed as unprotected.
+      return work(tx, gate.outcome === 'apply' ? gate.context : context);
     });
   }
 
