@@ -2,7 +2,7 @@ import type { Rule } from '@unveil/core';
 import type { StoredFlagConfig } from './flag-config.js';
 
 /** The rule an audience toggle owns in a flag's configuration. */
-export function audienceRuleId(segmentKey: string): string {
+function audienceRuleId(segmentKey: string): string {
   return `audience.${segmentKey}`;
 }
 

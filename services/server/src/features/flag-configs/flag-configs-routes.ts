@@ -103,12 +103,12 @@ export function flagConfigsRoutes(service: FlagConfigsService): FastifyPluginAsy
         handler: async (request, reply) => {
           const { env, flag, segment } = request.params;
           const context = writeContext(request, request.body);
-          const body = request.body as { variant?: string };
+          const { body } = request;
           return send(
             reply,
-            body.variant === undefined
-              ? await service.removeAudience(env, flag, segment, context)
-              : await service.addAudience(env, flag, segment, body.variant, context),
+            'variant' in body
+              ? await service.addAudience(env, flag, segment, body.variant, context)
+              : await service.removeAudience(env, flag, segment, context),
           );
         },
       });

@@ -2,7 +2,7 @@ import { isInWindow, windowEnd } from '../../calendar/weekly-window.js';
 import type { FreezeRecord } from './freezes-store.js';
 
 /** Whether the freeze covers `at`: one-off ones by their interval, recurring ones by their weekly window. */
-export function isFreezeActive(freeze: FreezeRecord, at: Date): boolean {
+function isFreezeActive(freeze: FreezeRecord, at: Date): boolean {
   if (freeze.recurrence !== null) return isInWindow(freeze.recurrence, at);
   return freeze.startsAt !== null && freeze.endsAt !== null && freeze.startsAt <= at && at < freeze.endsAt;
 }

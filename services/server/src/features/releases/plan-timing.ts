@@ -8,14 +8,3 @@ export function plannedStart(stage: ReleaseStage, previous: Date): Date {
   if (stage.startAt !== undefined) return new Date(stage.startAt);
   return new Date(previous.getTime() + (stage.delay === undefined ? 0 : parseDuration(stage.delay)!));
 }
-
-/** Every stage's planned time if each is realized exactly on time, from the moment the release starts. */
-export function plannedTimeline(plan: readonly ReleaseStage[], start: Date): Date[] {
-  const times: Date[] = [];
-  let previous = start;
-  for (const stage of plan) {
-    previous = plannedStart(stage, previous);
-    times.push(previous);
-  }
-  return times;
-}

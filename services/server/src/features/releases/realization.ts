@@ -23,7 +23,7 @@ export function percentToWeight(percent: number): number {
  * none, and raising the percent only adds buckets (nobody leaves the cohort).
  * Contexts outside the rollout's weight fall through to whatever the flag served before the release.
  */
-export function stageRule(stage: StageRule): Rule {
+function stageRule(stage: StageRule): Rule {
   return {
     id: stage.ruleId,
     description: stage.description,

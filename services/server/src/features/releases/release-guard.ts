@@ -109,13 +109,9 @@ export class GuardCounter {
   }
 }
 
-/** Running releases with a guard (with `skipLocked`: the ones no other instance is checking right now). */
-export function listGuardedReleases(
-  tx: Executor,
-  environmentKey?: string,
-  options: { skipLocked?: boolean } = {},
-): Promise<ReleaseRecord[]> {
-  const query = tx
+/** Running releases with a guard, of one environment or of all. */
+export function listGuardedReleases(tx: Executor, environmentKey?: string): Promise<ReleaseRecord[]> {
+  return tx
     .select()
     .from(releases)
     .where(
@@ -125,5 +121,4 @@ export function listGuardedReleases(
         environmentKey === undefined ? undefined : eq(releases.environmentKey, environmentKey),
       ),
     );
-  return options.skipLocked === true ? query.for('update', { skipLocked: true }) : query;
 }
