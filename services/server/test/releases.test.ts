@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { lockEnvironments } from '../src/features/environments/environments-store.js';
 import { booleanConfig, snapshotVersion } from './support/fixtures.js';
 import {
   configOf,
@@ -12,6 +13,7 @@ import {
   releaseFixture,
   releaseRule,
 } from './support/releases.js';
+import { describeWithServices } from './support/services.js';
 import { useTestApp } from './support/test-app.js';
 
 const testApp = useTestApp();
@@ -272,6 +274,38 @@ describe('a staged release', () => {
     expect((await t.request({ method: 'PUT', url, body })).status).toBe(409);
     await tick();
     expect((await releaseAction(t, env, key, 'cancel')).body.code).toBe('UNVEIL_ERR_RELEASE_STATE');
+  });
+});
+
+describeWithServices('the scheduler with a busy environment', ['DATABASE_URL'], () => {
+  it('serves other environments first while one is locked, then that one too', async () => {
+    const t = testApp();
+    // Named so that the busy one comes first in the scheduler's (sorted) order.
+    const busy = await releaseFixture(t, 1, { key: 'a-busy' });
+    const free = await releaseFixture(t, 1, { key: 'z-free' });
+    const held = await createRelease(t, busy.env, busy.flags, { plan: [{ percent: 10 }] });
+    const other = await createRelease(t, free.env, free.flags, { plan: [{ percent: 10 }] });
+    await releaseAction(t, busy.env, held, 'schedule');
+    await releaseAction(t, free.env, other, 'schedule');
+    let release: () => void = () => {};
+    let locked: () => void = () => {};
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // Another writer holds the busy environment (as a long batch on another instance would).
+    const holder = t.db.transaction(async (tx) => {
+      await lockEnvironments(tx, [busy.env]);
+      locked();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await isLocked;
+    const ticking = tick();
+    await expect
+      .poll(async () => exposedPercent(await configOf(t, free.env, free.flags[0]!), other))
+      .toBe(10);
+    expect(exposedPercent(await configOf(t, busy.env, busy.flags[0]!), held)).toBeUndefined();
+    release();
+    await holder;
+    expect((await ticking).applied).toBe(2);
+    expect(exposedPercent(await configOf(t, busy.env, busy.flags[0]!), held)).toBe(10);
   });
 });
 

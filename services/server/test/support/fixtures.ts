@@ -1,12 +1,12 @@
 import { expect } from 'vitest';
 import { type TestApp, uniqueKey } from './test-app.js';
 
-/** Creates an environment under a fresh key and returns the key. */
+/** Creates an environment under a fresh key (or `body.key`) and returns the key. */
 export async function createEnvironment(
   testApp: TestApp,
   body: Record<string, unknown> = {},
 ): Promise<string> {
-  const key = uniqueKey('env');
+  const key = typeof body.key === 'string' ? body.key : uniqueKey('env');
   const response = await testApp.request({
     method: 'POST',
     url: '/api/v1/environments',

@@ -39,13 +39,11 @@ export interface AuditQuery {
   visibleEnvironments?: readonly string[];
 }
 
-/** Appends still running in a transaction: entries of one transaction join their chain one at a time. */
-const appending = new WeakMap<Executor, Promise<unknown>>();
-
 /**
  * Append-only: called inside the transaction of the change it records. The entry joins its chain (see
  * audit-chain.ts) with its hash computed by Postgres from the chain's latest hash, under the chain's lock.
- * Callers may fire several appends of one transaction at once; they are queued here.
+ * Callers may fire several appends of one transaction at once: the statements of a transaction run one
+ * after the other on its connection, each insert reading the hash the one before it wrote.
  */
 export function appendAuditEntry(tx: Executor, context: WriteContext, entry: AuditEntryInput): Promise<void> {
   const row = {
@@ -60,12 +58,7 @@ export function appendAuditEntry(tx: Executor, context: WriteContext, entry: Aud
     reason: auditReason(context),
     emergency: context.emergency === true,
   };
-  const append = (appending.get(tx) ?? Promise.resolve()).then(() => insertChained(tx, row));
-  appending.set(
-    tx,
-    append.catch(() => {}),
-  );
-  return append;
+  return insertChained(tx, row);
 }
 
 async function insertChained(

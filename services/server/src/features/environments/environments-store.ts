@@ -59,6 +59,19 @@ export async function updateEnvironment(
   return row!;
 }
 
+/**
+ * The environment's lock if nobody holds it, else undefined at once: for the scheduler, which has other
+ * environments to serve while another instance works through this one.
+ */
+export async function tryLockEnvironment(tx: Executor, key: string): Promise<EnvironmentRecord | undefined> {
+  const [row] = await tx
+    .select()
+    .from(environments)
+    .where(eq(environments.key, key))
+    .for('update', { skipLocked: true });
+  return row;
+}
+
 /** Call once per transaction that changes what these environments' SDKs see, after locking them. */
 export async function bumpSnapshotVersions(tx: Executor, keys: readonly string[]): Promise<void> {
   if (keys.length === 0) return;

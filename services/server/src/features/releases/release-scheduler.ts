@@ -3,7 +3,11 @@ import type { Database, Executor } from '../../db/database.js';
 import { UnveilError } from '../../errors.js';
 import type { ChangeRequestsService } from '../change-requests/change-requests-service.js';
 import { claimDueChangeRequests } from '../change-requests/change-requests-store.js';
-import { bumpSnapshotVersions, lockEnvironments } from '../environments/environments-store.js';
+import {
+  bumpSnapshotVersions,
+  lockEnvironments,
+  tryLockEnvironment,
+} from '../environments/environments-store.js';
 import { listFreezes } from '../freezes/freezes-store.js';
 import { audit } from './release-audit.js';
 import { type GuardCounter, listGuardedReleases, readGuard } from './release-guard.js';
@@ -35,6 +39,9 @@ export const DEFAULT_SCHEDULER: SchedulerOptions = {
 };
 
 export type TickReport = Record<StepResult | 'changeRequests' | 'guardsTripped', number>;
+
+/** `try`: skip an environment another transaction holds; `wait`: queue for its lock. */
+type LockMode = 'try' | 'wait';
 
 /** A step of a batch run together could not apply: the batch runs again one step at a time. */
 class StepFailed extends Error {
@@ -106,13 +113,13 @@ export class ReleaseScheduler {
       guardsTripped: 0,
     };
     const due = await this.db.transaction((tx) => environmentsWithDueSteps(tx, this.clock.now()));
+    // First the environments nobody else is working on, then wait for the busy ones: a large batch in one
+    // environment does not hold up every instance's steps in the others, and none is left out.
+    const busy: string[] = [];
     for (const environmentKey of due) {
-      for (;;) {
-        const results = await this.runBatch(environmentKey);
-        if (results.length === 0) break;
-        for (const result of results) report[result]++;
-      }
+      if ((await this.drain(environmentKey, 'try', report)) === 'busy') busy.push(environmentKey);
     }
+    for (const environmentKey of busy) await this.drain(environmentKey, 'wait', report);
     while ((await this.db.transaction((tx) => this.processChangeRequests(tx))) > 0) report.changeRequests++;
     await this.deps.guards.flush();
     report.guardsTripped = await this.checkGuards();
@@ -130,32 +137,45 @@ export class ReleaseScheduler {
   }
 
   /**
-   * One transaction per batch: the environment's lock, up to `batchSize` of its due steps, one version
-   * bump. The steps first run together — their statements pipelined on the transaction's connection, a
+   * One transaction per batch: the environment's lock (skipped, with nothing done, when another instance
+   * holds it: that one carries on), up to `batchSize` of its due steps, one version bump. The steps first run together — their statements pipelined on the transaction's connection, a
    * few round trips for the whole batch instead of several per step. If one of them cannot apply, the
    * batch is rolled back and run again one step at a time, each in a savepoint, so that only that step's
    * release pauses. Returns what happened to each step (empty when nothing was due).
    */
-  private async runBatch(environmentKey: string): Promise<StepResult[]> {
+  /** Batches until nothing is due in the environment; 'busy' if `try` found it locked by someone else. */
+  private async drain(environmentKey: string, lock: LockMode, report: TickReport): Promise<'done' | 'busy'> {
+    for (;;) {
+      const results = await this.runBatch(environmentKey, lock);
+      if (results === 'busy') return 'busy';
+      if (results.length === 0) return 'done';
+      for (const result of results) report[result]++;
+    }
+  }
+
+  private async runBatch(environmentKey: string, lock: LockMode): Promise<StepResult[] | 'busy'> {
     try {
-      return await this.db.transaction((tx) => this.runSteps(tx, environmentKey, 'together'));
+      return await this.db.transaction((tx) => this.runSteps(tx, environmentKey, lock, 'together'));
     } catch (error) {
       if (!(error instanceof StepFailed)) throw error;
-      return this.db.transaction((tx) => this.runSteps(tx, environmentKey, 'one-by-one'));
+      return this.db.transaction((tx) => this.runSteps(tx, environmentKey, lock, 'one-by-one'));
     }
   }
 
   private async runSteps(
     tx: Executor,
     environmentKey: string,
+    lock: LockMode,
     mode: 'together' | 'one-by-one',
-  ): Promise<StepResult[]> {
-    const [, freezes] = await Promise.all([
-      lockEnvironments(tx, [environmentKey]),
+  ): Promise<StepResult[] | 'busy'> {
+    const [locked, freezes] = await Promise.all([
+      lock === 'try'
+        ? tryLockEnvironment(tx, environmentKey)
+        : lockEnvironments(tx, [environmentKey]).then(([row]) => row),
       listFreezes(tx, environmentKey),
     ]);
-    // Read after the lock: another instance's batch may have held it for a while, and this is the time
-    // the steps are recorded as applied.
+    if (locked === undefined) return 'busy';
+    // Read after the lock, which may have been waited for: this is the time the steps are recorded as applied.
     const now = this.clock.now();
     const claimed = await claimDueSteps(tx, environmentKey, now, this.options.batchSize);
     const inputOf = (release: ReleaseRecord, step: ReleaseStepRecord): StepInput => ({
