@@ -51,10 +51,38 @@ const migrationCount = countMigrations(migrationsFolder);
  */
 const reconnectBackoff = (retries: number) => Math.min(0.05 * 2 ** retries, 1);
 
+/**
+ * drizzle sends every query it did not name with `prepare: false`, and postgres.js then asks the server to
+ * describe each one before running it: a round trip per query, and nothing pipelined — statements sent
+ * together with `Promise.all` still went out one at a time. Prepared (per connection, keyed by the SQL
+ * text, which is one of a few shapes per query), a query runs in one round trip and independent queries
+ * share one. Applies inside transactions and savepoints too, whose handles postgres.js creates.
+ */
+function preparedStatements<T extends object>(sql: T): T {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      if (property === 'unsafe') {
+        return (query: string, parameters?: unknown[], options?: object) =>
+          value.call(target, query, parameters, { ...options, prepare: true });
+      }
+      if (property === 'begin' || property === 'savepoint') {
+        // (options?, work): the work receives the transaction's own handle, which gets the same treatment.
+        return (...args: unknown[]) => {
+          const work = args.pop() as (handle: object) => unknown;
+          return value.call(target, ...args, (handle: object) => work(preparedStatements(handle)));
+        };
+      }
+      return value;
+    },
+  });
+}
+
 function openPostgres(url: string): Database {
   const listeners = new Set<CommitListener>();
   const client = postgres(url, { onnotice: () => {}, backoff: reconnectBackoff });
-  const db: Executor = drizzlePostgres(client, { schema });
+  const db: Executor = drizzlePostgres(preparedStatements(client), { schema });
   return {
     kind: 'postgres',
     transaction: (work, options) =>
