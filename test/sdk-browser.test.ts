@@ -9,13 +9,10 @@
 import type { Browser, Page, WebSocket as PageSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExampleServer, startExampleServer } from '../sdk-examples/browser/server.js';
-import { type Seeded, seed } from './support/admin-api.js';
+import type { Seeded } from './support/admin-api.js';
 import { chromiumAvailable, launchChromium, named, needChromium } from './support/chromium.js';
+import { BANNER, CHECKOUT, SERVER_ONLY, seedExampleFlags } from './support/example-flags.js';
 import { startServer, type UnveilServer } from './support/unveil-server.js';
-
-const BANNER = 'banner-color';
-const CHECKOUT = 'new-checkout';
-const SERVER_ONLY = 'search-page-size';
 
 let server: UnveilServer | undefined;
 let example: ExampleServer | undefined;
@@ -25,19 +22,7 @@ let seeded: Seeded;
 beforeAll(async () => {
   if (!chromiumAvailable('sdk-browser.test.ts')) return;
   server = await startServer();
-  seeded = await seed(server.admin, {
-    [BANNER]: {
-      type: 'string',
-      clientSide: true,
-      variants: [
-        { key: 'blue', value: '#1d4ed8' },
-        { key: 'green', value: '#15803d' },
-      ],
-    },
-    [CHECKOUT]: { clientSide: true },
-    [SERVER_ONLY]: { type: 'number', variants: [{ key: 'small', value: 10 }] },
-  });
-  await server.admin.serve(seeded.environment, BANNER, 'blue');
+  seeded = await seedExampleFlags(server.admin);
   example = await startExampleServer({ unveilUrl: server.url, clientKey: seeded.clientKey });
   browser = await launchChromium();
 }, 90_000);
