@@ -8,6 +8,7 @@ import { appendAuditEntry } from '../audit/audit-store.js';
 import { bumpSnapshotVersions, lockEnvironments } from '../environments/environments-store.js';
 import { initialFlagConfig, variantsUsedBy } from '../flag-configs/flag-config.js';
 import { insertInitialConfigs, listConfigsOfFlag } from '../flag-configs/flag-configs-store.js';
+import { findHolders } from '../releases/releases-store.js';
 import {
   changesWhatSdksSee,
   type FlagDefinition,
@@ -200,6 +201,16 @@ async function throwIfBreaksReferences(
   const archiving = after.archived && !before.archived;
   if (removed.length === 0 && !archiving) return;
 
+  if (archiving) {
+    // A release would pause at its next stage with the flag gone: refuse, and say which one holds it.
+    const [holder] = await findHolders(tx, undefined, [after.key], '');
+    if (holder !== undefined) {
+      throw new UnveilError('UNVEIL_ERR_RELEASE_CONFLICT', {
+        detail: `flag "${after.key}" is held by release "${holder.release}" in ${holder.environment}`,
+        extensions: { release: holder.release, flag: holder.flag },
+      });
+    }
+  }
   const dependents = await findDependents(tx, after.key);
   if (archiving && dependents.length > 0) {
     const names = dependents.map((dependent) => `${dependent.flagKey} (${dependent.environmentKey})`);

@@ -61,34 +61,37 @@ export async function updateRelease(
   return row!;
 }
 
-/** Active releases other than `exceptKey` that hold one of the flags, with the flag they hold. */
+/**
+ * Active releases other than `exceptKey` that hold one of the flags, with the flag they hold and their
+ * environment; in one environment, or in all of them (a flag definition is shared by every environment).
+ */
 export async function findHolders(
   tx: Executor,
-  environmentKey: string,
+  environmentKey: string | undefined,
   flagKeys: readonly string[],
   exceptKey: string,
-): Promise<{ release: string; flag: string }[]> {
+): Promise<{ release: string; flag: string; environment: string }[]> {
   if (flagKeys.length === 0) return [];
   const wanted = sql.join(
     flagKeys.map((flag) => sql`${flag}`),
     sql`, `,
   );
   const rows = await tx
-    .select({ key: releases.key, definition: releases.definition })
+    .select({ key: releases.key, environmentKey: releases.environmentKey, definition: releases.definition })
     .from(releases)
     .where(
       and(
-        eq(releases.environmentKey, environmentKey),
+        environmentKey === undefined ? undefined : eq(releases.environmentKey, environmentKey),
         inArray(releases.state, [...ACTIVE_STATES]),
         ne(releases.key, exceptKey),
         sql`exists (select 1 from jsonb_array_elements(${releases.definition}->'components') c where c->>'flag' in (${wanted}))`,
       ),
     )
     .orderBy(asc(releases.key));
-  return rows.flatMap(({ key, definition }) =>
+  return rows.flatMap(({ key, environmentKey: environment, definition }) =>
     definition.components
       .filter((component) => flagKeys.includes(component.flag))
-      .map((component) => ({ release: key, flag: component.flag })),
+      .map((component) => ({ release: key, flag: component.flag, environment })),
   );
 }
 

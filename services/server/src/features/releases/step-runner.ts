@@ -224,7 +224,9 @@ export async function failStep(
   now: Date,
 ): Promise<void> {
   const what = step.kind === 'stage' ? `stage ${step.stage + 1}` : 'withdrawal';
-  const why = `${what} failed: ${error.detail ?? error.title}`;
+  // The field errors say what is wrong (an unknown segment, a missing variant); the title alone would not.
+  const problems = error.errors.map((problem) => problem.message).join('; ');
+  const why = `${what} failed: ${error.detail ?? error.title}${problems === '' ? '' : ` (${problems})`}`;
   await updateStep(tx, step.id, { note: why });
   const updated = await updateRelease(tx, release.key, { state: 'paused', stateReason: why, updatedAt: now });
   await audit(tx, { actor: SCHEDULER_ACTOR, reason: why }, now, 'release.pause', updated, release, updated);
