@@ -6,32 +6,14 @@
  * Needs Chromium at /usr/bin/chromium (`bash .ci/install-chromium`). Without it the test is skipped —
  * unless CI or UNVEIL_REQUIRE_SERVICES=1 is set, where it fails.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExampleServer, startExampleServer } from '../sdk-examples/react/example-server.js';
-import type { Seeded } from './support/admin-api.js';
-import { chromiumAvailable, launchChromium, named, needChromium } from './support/chromium.js';
-import { BANNER, CHECKOUT, SERVER_ONLY, seedExampleFlags } from './support/example-flags.js';
-import { startServer, type UnveilServer } from './support/unveil-server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { startExampleServer } from '../sdk-examples/react/example-server.js';
+import { named, needChromium } from './support/chromium.js';
+import { BANNER, CHECKOUT, SERVER_ONLY } from './support/example-flags.js';
+import { useExampleInChromium } from './support/example-in-chromium.js';
 
-let server: UnveilServer | undefined;
-let example: ExampleServer | undefined;
-let browser: Browser | undefined;
-let seeded: Seeded;
-
-beforeAll(async () => {
-  if (!chromiumAvailable('react-example.test.ts')) return;
-  server = await startServer();
-  seeded = await seedExampleFlags(server.admin);
-  example = await startExampleServer({ unveilUrl: server.url, clientKey: seeded.clientKey });
-  browser = await launchChromium();
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await example?.close();
-  await server?.dispose();
-}, 30_000);
+const running = useExampleInChromium('react-example.test.ts', startExampleServer);
 
 /** The value a flag's section of the example shows, or undefined while it has none. */
 const shown = (page: Page, flag: string) =>
@@ -43,7 +25,8 @@ const shown = (page: Page, flag: string) =>
 describe('the React example in Chromium (sdk-examples/react)', () => {
   it(named('renders the flags and follows an admin change without a reload'), async (context) => {
     needChromium(context);
-    const page = await browser!.newPage();
+    const { server, seeded, example, browser } = running();
+    const page = await browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
@@ -51,7 +34,7 @@ describe('the React example in Chromium (sdk-examples/react)', () => {
         problems.push(`${message.text()} (${message.location().url})`);
     });
     try {
-      await page.goto(`${example!.url}?user=alice`);
+      await page.goto(`${example.url}?user=alice`);
       await expect.poll(() => shown(page, BANNER), { timeout: 15_000 }).toBe('#1d4ed8');
       expect(await shown(page, CHECKOUT)).toBe('false');
       // A server-only flag never reaches a client key: the page shows its default and says why.
@@ -61,9 +44,9 @@ describe('the React example in Chromium (sdk-examples/react)', () => {
 
       // Mark this document: a reload would lose the mark.
       await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
-      await server!.admin.serve(seeded.environment, BANNER, 'green', 'blue');
+      await server.admin.serve(seeded.environment, BANNER, 'green', 'blue');
       await expect.poll(() => shown(page, BANNER), { timeout: 10_000 }).toBe('#15803d');
-      await server!.admin.serve(seeded.environment, CHECKOUT, 'on', 'off');
+      await server.admin.serve(seeded.environment, CHECKOUT, 'on', 'off');
       await expect.poll(() => shown(page, CHECKOUT), { timeout: 10_000 }).toBe('true');
       expect(await page.evaluate(() => (window as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
       expect(problems).toEqual([]);

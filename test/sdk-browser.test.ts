@@ -6,32 +6,14 @@
  * Needs Chromium at /usr/bin/chromium (`bash .ci/install-chromium`). Without it the test is skipped —
  * unless CI or UNVEIL_REQUIRE_SERVICES=1 is set, where it fails.
  */
-import type { Browser, Page, WebSocket as PageSocket } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExampleServer, startExampleServer } from '../sdk-examples/browser/server.js';
-import type { Seeded } from './support/admin-api.js';
-import { chromiumAvailable, launchChromium, named, needChromium } from './support/chromium.js';
-import { BANNER, CHECKOUT, SERVER_ONLY, seedExampleFlags } from './support/example-flags.js';
-import { startServer, type UnveilServer } from './support/unveil-server.js';
+import type { Page, WebSocket as PageSocket } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { startExampleServer } from '../sdk-examples/browser/server.js';
+import { named, needChromium } from './support/chromium.js';
+import { BANNER, CHECKOUT, SERVER_ONLY } from './support/example-flags.js';
+import { useExampleInChromium } from './support/example-in-chromium.js';
 
-let server: UnveilServer | undefined;
-let example: ExampleServer | undefined;
-let browser: Browser | undefined;
-let seeded: Seeded;
-
-beforeAll(async () => {
-  if (!chromiumAvailable('sdk-browser.test.ts')) return;
-  server = await startServer();
-  seeded = await seedExampleFlags(server.admin);
-  example = await startExampleServer({ unveilUrl: server.url, clientKey: seeded.clientKey });
-  browser = await launchChromium();
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await example?.close();
-  await server?.dispose();
-}, 30_000);
+const running = useExampleInChromium('sdk-browser.test.ts', startExampleServer);
 
 /** The rendered value of a flag's row on the example page, or undefined while it has none. */
 const shown = (page: Page, flag: string) =>
@@ -45,7 +27,8 @@ describe('the browser SDK in Chromium (sdk-examples/browser)', () => {
     'streams a flag through the page’s origin and follows an admin change without a reload',
   ), async (context) => {
     needChromium(context);
-    const page = await browser!.newPage();
+    const { server, seeded, example, browser } = running();
+    const page = await browser.newPage();
     const sockets: PageSocket[] = [];
     page.on('websocket', (socket) => sockets.push(socket));
     const problems: string[] = [];
@@ -55,7 +38,7 @@ describe('the browser SDK in Chromium (sdk-examples/browser)', () => {
         problems.push(`${message.text()} (${message.location().url})`);
     });
     try {
-      await page.goto(`${example!.url}?user=alice`);
+      await page.goto(`${example.url}?user=alice`);
       await expect.poll(() => shown(page, BANNER), { timeout: 10_000 }).toBe('#1d4ed8');
       // Only client-side flags reach a client key; a server-only flag is not on the page.
       expect(await shown(page, SERVER_ONLY)).toBeUndefined();
@@ -68,9 +51,9 @@ describe('the browser SDK in Chromium (sdk-examples/browser)', () => {
 
       // Mark this document: a reload would lose the mark.
       await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
-      const before = await server!.admin.snapshotVersion(seeded.environment);
-      await server!.admin.serve(seeded.environment, BANNER, 'green', 'blue');
-      await server!.admin.serve(seeded.environment, CHECKOUT, 'on', 'off');
+      const before = await server.admin.snapshotVersion(seeded.environment);
+      await server.admin.serve(seeded.environment, BANNER, 'green', 'blue');
+      await server.admin.serve(seeded.environment, CHECKOUT, 'on', 'off');
       await expect.poll(() => shown(page, BANNER), { timeout: 10_000 }).toBe('#15803d');
       await expect.poll(() => shown(page, CHECKOUT), { timeout: 10_000 }).toBe('true');
       expect(await page.evaluate(() => (window as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
@@ -86,14 +69,15 @@ describe('the browser SDK in Chromium (sdk-examples/browser)', () => {
     'polls the Unveil server cross-origin (CORS, ETag → 304) and sends events there',
   ), async (context) => {
     needChromium(context);
-    const page = await browser!.newPage();
+    const { server, seeded, example, browser } = running();
+    const page = await browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error' || message.type() === 'warning')
         problems.push(`${message.text()} (${message.location().url})`);
     });
-    const unveil = new URL(server!.url).origin;
+    const unveil = new URL(server.url).origin;
     const calls: string[] = [];
     page.on('response', (response) => {
       const url = new URL(response.url());
@@ -102,11 +86,11 @@ describe('the browser SDK in Chromium (sdk-examples/browser)', () => {
     });
     page.on('websocket', (socket) => calls.push(`websocket ${socket.url()}`));
     try {
-      await server!.admin.serve(seeded.environment, BANNER, 'blue', 'blue');
+      await server.admin.serve(seeded.environment, BANNER, 'blue', 'blue');
       // The page's origin is the example server's; the Unveil server is another port: another origin.
-      await page.goto(`${example!.url}?user=bob&poll=250&server=${encodeURIComponent(unveil)}`);
+      await page.goto(`${example.url}?user=bob&poll=250&server=${encodeURIComponent(unveil)}`);
       await expect.poll(() => shown(page, BANNER), { timeout: 10_000 }).toBe('#1d4ed8');
-      await server!.admin.serve(seeded.environment, BANNER, 'green', 'blue');
+      await server.admin.serve(seeded.environment, BANNER, 'green', 'blue');
       await expect.poll(() => shown(page, BANNER), { timeout: 10_000 }).toBe('#15803d');
       // The ETag crossed the origin boundary (exposed), so later polls were conditional and cheap.
       await expect
