@@ -31,8 +31,10 @@ export function useExampleInChromium(
   const running: Partial<ExampleInChromium> = {};
   beforeAll(async () => {
     if (!chromiumAvailable(file)) return;
-    const server = (running.server = await startServer());
-    const seeded = (running.seeded = await seedExampleFlags(server.admin));
+    const server = await startServer();
+    running.server = server;
+    const seeded = await seedExampleFlags(server.admin);
+    running.seeded = seeded;
     running.example = await startExample({ unveilUrl: server.url, clientKey: seeded.clientKey });
     running.browser = await launchChromium();
   }, 90_000);
