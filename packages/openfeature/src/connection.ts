@@ -27,6 +27,22 @@ export interface ProviderSignals {
 }
 
 /**
+ * The signals that emit OpenFeature's provider events on `events`. Each SDK has its own emitter and enum
+ * of event names (with the same values), so the caller passes both.
+ */
+export function signalsOn<Event>(
+  events: { emit(event: Event, details: { message?: string; flagsChanged?: string[] }): void },
+  names: { Ready: Event; Stale: Event; Error: Event; ConfigurationChanged: Event },
+): ProviderSignals {
+  return {
+    ready: (message) => events.emit(names.Ready, { message }),
+    stale: (message) => events.emit(names.Stale, { message }),
+    error: (message) => events.emit(names.Error, { message }),
+    changed: (flagsChanged) => events.emit(names.ConfigurationChanged, { flagsChanged }),
+  };
+}
+
+/**
  * - idle: not initialized (again, after `stop`); no events.
  * - starting: `start` is waiting for the client; its events are folded into start's outcome.
  * - started: `start` resolved; events are forwarded.

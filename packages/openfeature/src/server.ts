@@ -12,7 +12,7 @@ import {
   type TrackingEventDetails,
 } from '@openfeature/server-sdk';
 import type { UnveilClient } from '@unveil/sdk';
-import { UnveilConnection, type UnveilProviderOptions } from './connection.js';
+import { signalsOn, UnveilConnection, type UnveilProviderOptions } from './connection.js';
 import { toUnveilContext } from './context.js';
 import { resolveFlag } from './resolution.js';
 
@@ -36,12 +36,7 @@ export class UnveilServerProvider implements Provider {
   readonly #connection: UnveilConnection;
 
   constructor(source: UnveilProviderOptions | UnveilClient) {
-    this.#connection = new UnveilConnection(source, {
-      ready: (message) => this.events.emit(ProviderEvents.Ready, { message }),
-      stale: (message) => this.events.emit(ProviderEvents.Stale, { message }),
-      error: (message) => this.events.emit(ProviderEvents.Error, { message }),
-      changed: (flagsChanged) => this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged }),
-    });
+    this.#connection = new UnveilConnection(source, signalsOn(this.events, ProviderEvents));
   }
 
   /** The Unveil client underneath (undefined before `initialize` when the provider creates its own). */
