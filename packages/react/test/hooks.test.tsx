@@ -18,25 +18,14 @@ import {
   useUnveilStatus,
 } from '../src/index.js';
 import { consoleErrors, flagElement, mount, shown } from './support/dom.js';
+import { BANNER, BLUE, CHECKOUT, CHECKOUT_AND_BANNER, GREEN } from './support/flags.js';
 import { startLiveServer } from './support/live-server.js';
 
-const CHECKOUT = 'new-checkout';
-const BANNER = 'banner-color';
 const PRICING = 'pricing-rules';
 const MISSING = 'no-such-flag';
-const BLUE = '#1d4ed8';
-const GREEN = '#15803d';
 
 const live = startLiveServer({
-  [CHECKOUT]: { clientSide: true },
-  [BANNER]: {
-    type: 'string',
-    clientSide: true,
-    variants: [
-      { key: 'blue', value: BLUE },
-      { key: 'green', value: GREEN },
-    ],
-  },
+  ...CHECKOUT_AND_BANNER,
   [PRICING]: {
     type: 'json',
     clientSide: true,

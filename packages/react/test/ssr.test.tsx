@@ -11,23 +11,11 @@ import { renderToString } from 'react-dom/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UnveilProvider, useFlag, useFlagDetail, useUnveilStatus } from '../src/index.js';
 import { consoleErrors, flagElement, shown } from './support/dom.js';
+import { BANNER, BLUE, CHECKOUT, CHECKOUT_AND_BANNER, GREEN } from './support/flags.js';
 import { type LiveEnvironment, startLiveServer } from './support/live-server.js';
 
-const CHECKOUT = 'new-checkout';
-const BANNER = 'banner-color';
-const BLUE = '#1d4ed8';
-const GREEN = '#15803d';
-
 const live = startLiveServer({
-  [CHECKOUT]: { clientSide: true },
-  [BANNER]: {
-    type: 'string',
-    clientSide: true,
-    variants: [
-      { key: 'blue', value: BLUE },
-      { key: 'green', value: GREEN },
-    ],
-  },
+  ...CHECKOUT_AND_BANNER,
 });
 
 /** The page, as both sides render it; `onHydrated` runs once it is live in the browser. */
