@@ -1,4 +1,4 @@
-import type { ServerMessage } from '@unveil/core';
+import type { PatchMessage, ServerMessage } from '@unveil/core';
 import WebSocket from 'ws';
 
 /** A raw SDK connection for tests: records every frame and answers questions about them. */
@@ -89,4 +89,26 @@ export async function connectSdk(
 
 export const isPatch = (version?: number) => (message: ServerMessage) =>
   message.type === 'patch' && (version === undefined || message.version === version);
+/** A patch that brings the client to `version` or beyond (the server folds changes that come in a burst). */
+export const isPatchTo = (version: number) => (message: ServerMessage) =>
+  message.type === 'patch' && message.version >= version;
+
+/**
+ * The patches a client received, checked to form one unbroken chain from `from`: each starts where the one
+ * before it ended. Changes in a burst may arrive folded into one patch; none may be missing.
+ */
+export function patchChain(messages: readonly ServerMessage[], from: number): PatchMessage[] {
+  const patches = messages.filter((message): message is PatchMessage => message.type === 'patch');
+  let previous = from;
+  for (const patch of patches) {
+    if (patch.previousVersion !== previous || patch.version <= previous) {
+      throw new Error(
+        `patch ${patch.previousVersion} → ${patch.version} does not follow version ${previous}`,
+      );
+    }
+    previous = patch.version;
+  }
+  return patches;
+}
+
 export const isSnapshot = (message: ServerMessage) => message.type === 'snapshot';
