@@ -5,6 +5,7 @@ import type { Bus } from './bus/bus.js';
 import { InProcessBus } from './bus/in-process-bus.js';
 import type { Clock } from './clock.js';
 import type { Database } from './db/database.js';
+import { withRequestDeadline } from './db/request-deadline.js';
 import { UnveilError } from './errors.js';
 import { auditRoutes } from './features/audit/audit-routes.js';
 import { AuditService } from './features/audit/audit-service.js';
@@ -54,6 +55,8 @@ export interface AppConfig {
   bodyLimit: number;
   /** Admin-API requests per minute from one address (default 1,200); more get 429. */
   adminRateLimit?: number;
+  /** How long a request waits on one database transaction before answering 503 (default 5,000 ms). */
+  databaseTimeoutMs?: number;
   /** SDK delivery tuning; every field has a default (DEFAULT_DELIVERY). */
   delivery?: Partial<DeliveryConfig>;
   /**
@@ -247,6 +250,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
             }),
         }),
       );
+      // Admin requests only: SDK streams live for hours and their key rechecks have their own answer to a
+      // silent database (the last check stands).
+      const databaseTimeoutMs = deps.config.databaseTimeoutMs ?? 5_000;
+      api.addHook('onRequest', (_request, _reply, done) => withRequestDeadline(databaseTimeoutMs, done));
       await api.register(accessControl, { keys: services.keys, environments: services.environments });
       await api.register(environmentsRoutes(services.environments));
       await api.register(flagsRoutes(services.flags));

@@ -20,6 +20,7 @@ const environmentSchema = z.object({
   UNVEIL_BODY_LIMIT: integer(1024, 100 * 1024 * 1024, 'a size in bytes').default(1024 * 1024),
   UNVEIL_ADMIN_RATE_LIMIT: integer(1, 1_000_000, 'requests per minute per address').default(1_200),
   UNVEIL_SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 'milliseconds').default(10_000),
+  UNVEIL_DATABASE_TIMEOUT_MS: integer(100, 600_000, 'milliseconds').default(5_000),
   UNVEIL_SCHEDULER_INTERVAL_MS: integer(10, 60_000, 'milliseconds').default(250),
   UNVEIL_CATCH_UP_TOLERANCE_MS: integer(0, 86_400_000, 'milliseconds').default(60_000),
   UNVEIL_DEMO: z
@@ -41,6 +42,8 @@ export interface ServerConfig {
   /** Admin-API requests per minute from one address; more get 429 (this also caps key guessing). */
   adminRateLimit: number;
   shutdownTimeoutMs: number;
+  /** How long a request waits on one database transaction before answering 503 (Postgres only). */
+  databaseTimeoutMs: number;
   /** How often the release scheduler looks for due steps, and when a late step counts as missed. */
   scheduler: { intervalMs: number; catchUpToleranceMs: number };
   /** Seed demo data (environments, flags, an audience, SDK keys) into an empty database. */
@@ -78,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     bodyLimit: parsed.UNVEIL_BODY_LIMIT,
     adminRateLimit: parsed.UNVEIL_ADMIN_RATE_LIMIT,
     shutdownTimeoutMs: parsed.UNVEIL_SHUTDOWN_TIMEOUT_MS,
+    databaseTimeoutMs: parsed.UNVEIL_DATABASE_TIMEOUT_MS,
     scheduler: {
       intervalMs: parsed.UNVEIL_SCHEDULER_INTERVAL_MS,
       catchUpToleranceMs: parsed.UNVEIL_CATCH_UP_TOLERANCE_MS,

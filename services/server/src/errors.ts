@@ -45,6 +45,7 @@ export const ERRORS = {
   UNVEIL_ERR_CHANGE_SELF_APPROVAL: { status: 403, title: 'Authors cannot approve their own change' },
   UNVEIL_ERR_SERVER_INTERNAL: { status: 500, title: 'Internal server error' },
   UNVEIL_ERR_DATABASE_UNAVAILABLE: { status: 503, title: 'Database unavailable' },
+  UNVEIL_ERR_DATABASE_TIMEOUT: { status: 503, title: 'Database did not answer in time' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { type CommitListener, withCommitNotes } from './committed-changes.js';
+import { boundedByRequestDeadline, outsideRequestDeadline } from './request-deadline.js';
 import * as schema from './schema.js';
 
 /** What stores run their queries on: the database itself or an open transaction. */
@@ -85,8 +86,11 @@ function openPostgres(url: string): Database {
   const db: Executor = drizzlePostgres(preparedStatements(client), { schema });
   return {
     kind: 'postgres',
+    // Only a server over the network can fall silent; PGlite answers or throws.
     transaction: (work, options) =>
-      withCommitNotes((noted) => db.transaction(noted, transactionConfig(options)), work, listeners),
+      boundedByRequestDeadline(
+        withCommitNotes((noted) => db.transaction(noted, transactionConfig(options)), work, listeners),
+      ),
     onCommitted: subscriber(listeners),
     async migrate() {
       // Advisory locks belong to a session: a one-connection client keeps the lock and the migration on it.
@@ -122,8 +126,11 @@ async function openPglite(dataDir: string): Promise<Database> {
 
 function subscriber(listeners: Set<CommitListener>): Database['onCommitted'] {
   return (listener) => {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
+    // Listeners set off delivery (reloads for every SDK), which must not inherit the deadline of the
+    // request whose commit they hear of: a write answered "not confirmed" still commits, and is delivered.
+    const unbounded: CommitListener = (changes) => outsideRequestDeadline(() => listener(changes));
+    listeners.add(unbounded);
+    return () => listeners.delete(unbounded);
   };
 }
 
