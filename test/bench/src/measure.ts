@@ -4,6 +4,7 @@
  * - time: warm-up, then {@link ROUNDS} timed rounds of N evaluations cycling through the contexts;
  *   the figure is the median round's ns/eval;
  * - allocation: heap-usage deltas over short blocks of evaluations that no GC interrupted (below).
+ * {@link measureInterleaved} instead compares several engines within one process, round by round.
  */
 import { type PerformanceEntry, PerformanceObserver, performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
@@ -145,6 +146,8 @@ async function measureAllocation(
 ): Promise<Measurement['allocation'] & { bytesPerEval: number | null }> {
   const BLOCKS = 12;
   const baselines: number[] = [];
+  // The first reads also compile the reading code and allocate its feedback: those are not counted.
+  for (let i = 0; i < 20; i++) heapUsed();
   for (let i = 0; i < 5; i++) {
     collect();
     const before = heapUsed();
@@ -170,6 +173,16 @@ async function measureAllocation(
       return { blockSize, cleanBlocks: clean.length, blocks: BLOCKS, bytesPerEval };
     }
     blockSize = Math.max(250, Math.floor(blockSize / 4));
+  }
+}
+
+/** Bytes allocated per evaluation (see {@link measureAllocation}); null if no block ran without a GC. */
+export async function bytesPerEval(evaluation: Evaluation, length: number): Promise<number | null> {
+  const gcLog = new GcLog();
+  try {
+    return (await measureAllocation(evaluation, length, gcLog)).bytesPerEval;
+  } finally {
+    gcLog.close();
   }
 }
 
@@ -235,4 +248,85 @@ export async function measure(evaluation: Evaluation, length: number): Promise<M
   } finally {
     gcLog.close();
   }
+}
+
+/** Interleaved rounds: how many, and how long each engine's slot in a round is meant to take. */
+export const INTERLEAVED_ROUNDS = 60;
+const INTERLEAVED_SLOT_NS = 15e6;
+
+export interface InterleavedMeasurement {
+  readonly evalsPerRound: number;
+  /** Evaluations each engine ran before the timed rounds. */
+  readonly warmupEvals: number;
+  /** `nsPerEval[e][r]`: engine e's ns/eval in round r, wall time. */
+  readonly nsPerEval: readonly (readonly number[])[];
+  /**
+   * The same in CPU time (the process's user + system time, `process.cpuUsage`): the time another
+   * process holds the CPU is not in it, so on a shared machine it is the steadier of the two.
+   */
+  readonly cpuNsPerEval: readonly (readonly number[])[];
+  /** `servedTrue[e]`: engine e's value for each context (`'1'`/`'0'`), as in {@link Measurement}. */
+  readonly servedTrue: readonly string[];
+}
+
+/**
+ * Several synchronous engines measured in one process, round after round: in every round each engine runs
+ * the same evaluations over the same contexts once, the order rotating from round to round (ABC, BCA,
+ * CAB…), each slot after a full GC. What slows the machine for a while — another process, a frequency
+ * change — then weighs on every engine of the round alike, so the ratio of two engines within a round is
+ * steady even when their absolute figures are not; and no engine always runs first or always after a
+ * given other. Each slot is timed both in wall and in CPU time. Every slot must count the same number
+ * of `true` results (each starts at context 0 and covers the contexts a whole number of times): that
+ * keeps the results observable, so the JIT cannot drop an evaluation, and checks that the engines agree.
+ */
+export async function measureInterleaved(
+  evaluations: readonly SyncEvaluate[],
+  length: number,
+): Promise<InterleavedMeasurement> {
+  const servedTrueBits: string[] = [];
+  for (const evaluate of evaluations)
+    servedTrueBits.push(await servedTrue({ mode: 'sync', evaluate }, length));
+
+  // Warm up in alternating chunks until every engine has had WARMUP_NS; the slowest engine's later chunks
+  // size the rounds.
+  const chunk = 20_000;
+  const chunkNs: number[][] = evaluations.map(() => []);
+  let warmupEvals = 0;
+  let warmupNs = 0;
+  while (warmupNs < WARMUP_NS * evaluations.length && warmupEvals < WARMUP_MAX_EVALS) {
+    for (const [e, evaluate] of evaluations.entries()) {
+      const ns = await timed({ mode: 'sync', evaluate }, chunk, length);
+      warmupNs += ns;
+      chunkNs[e]!.push(ns / chunk);
+    }
+    warmupEvals += chunk;
+  }
+  const slowest = Math.max(...chunkNs.map((ns) => median(ns.slice(ns.length >> 1))));
+  const evalsPerRound = Math.max(length, Math.floor(INTERLEAVED_SLOT_NS / slowest / length) * length);
+
+  const nsPerEval: number[][] = evaluations.map(() => []);
+  const cpuNsPerEval: number[][] = evaluations.map(() => []);
+  for (let round = 0; round < INTERLEAVED_ROUNDS; round++) {
+    let expectedTrues: number | undefined;
+    for (let slot = 0; slot < evaluations.length; slot++) {
+      const e = (round + slot) % evaluations.length;
+      collect();
+      const cpu = process.cpuUsage();
+      const start = process.hrtime.bigint();
+      const trues = runSync(evaluations[e]!, evalsPerRound, length);
+      const ns = Number(process.hrtime.bigint() - start);
+      const used = process.cpuUsage(cpu);
+      cpuNsPerEval[e]!.push(((used.user + used.system) * 1000) / evalsPerRound);
+      expectedTrues ??= trues;
+      if (trues !== expectedTrues) {
+        throw new Error(
+          `round ${round}: engine ${e} served true ${trues} times, another ${expectedTrues} times`,
+        );
+      }
+      nsPerEval[e]!.push(ns / evalsPerRound);
+    }
+    sink += expectedTrues ?? 0;
+  }
+  if (sink === -1) console.log('unreachable'); // keeps the results observable to the optimiser
+  return { evalsPerRound, warmupEvals, nsPerEval, cpuNsPerEval, servedTrue: servedTrueBits };
 }

@@ -1,7 +1,14 @@
 /** Turns the measurements into the printed report: tables, ratios, targets and validity checks. */
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { EngineRole } from './engines/types.js';
-import { EVALS_PER_ROUND, type Measurement, median, ROUNDS } from './measure.js';
+import {
+  EVALS_PER_ROUND,
+  INTERLEAVED_ROUNDS,
+  type InterleavedMeasurement,
+  type Measurement,
+  median,
+  ROUNDS,
+} from './measure.js';
 import {
   CONTEXT_COUNT,
   matchesAnyRule,
@@ -18,6 +25,26 @@ export interface EngineRun {
   readonly scenarioId: ScenarioId;
   readonly measurement: Measurement;
 }
+
+/**
+ * One process's interleaved measurement of the SDK against the core. `measurement.nsPerEval` (and
+ * `servedTrue`) hold, in this order, the core, the SDK, and the core again: a second evaluator compiled
+ * from the same snapshot, the A/A control.
+ */
+export interface SdkComparison {
+  readonly scenarioId: ScenarioId;
+  readonly processIndex: number;
+  readonly coreName: string;
+  readonly sdkName: string;
+  readonly measurement: InterleavedMeasurement;
+  readonly sdkBytesPerEval: number | null;
+}
+
+const CORE = 0;
+const SDK = 1;
+const CONTROL = 2;
+/** Issue 5: the SDK's API within 10 % of the core's time. */
+const SDK_MAX_OVERHEAD = 0.1;
 
 export interface FailedRun {
   readonly engineId: string;
@@ -70,6 +97,7 @@ function spread(rounds: readonly number[]): string {
 
 export function buildReport(
   runs: readonly EngineRun[],
+  comparisons: readonly SdkComparison[],
   failures: readonly FailedRun[],
   workload: Workload,
   date: Date,
@@ -90,6 +118,216 @@ export function buildReport(
     '',
   );
 
+  if (runs.length > 0) out.push(...engineTables(runs, workload, invalid));
+
+  // Ratios and targets.
+  const targets: string[] = [];
+  const ratios: string[] = [];
+  for (const scenario of SCENARIOS) {
+    const ours = runs.find((r) => r.role === 'ours' && r.scenarioId === scenario.id);
+    if (!ours) continue;
+    const peers = runs.filter((r) => r.role === 'peer' && r.scenarioId === scenario.id);
+    for (const peer of peers) {
+      const factor = peer.measurement.nsPerEval / ours.measurement.nsPerEval;
+      ratios.push(
+        `${scenario.title}: ours vs ${peer.name}: ${fixed1.format(factor)}× ${factor >= 1 ? 'faster' : 'SLOWER'}`,
+      );
+    }
+    const fastest = [...peers].sort((x, y) => x.measurement.nsPerEval - y.measurement.nsPerEval)[0];
+    if (fastest) {
+      const factor = fastest.measurement.nsPerEval / ours.measurement.nsPerEval;
+      const goal = TARGET_VS_PEER[scenario.id];
+      targets.push(
+        `${factor >= goal ? 'PASS' : 'FAIL'}  ${scenario.title}: ours ≥ ${goal}× faster than the fastest peer ` +
+          `(${fastest.name}): ${fixed1.format(factor)}×`,
+      );
+    }
+    for (const floorRun of runs.filter((r) => r.role === 'floor' && r.scenarioId === scenario.id)) {
+      const factor = ours.measurement.nsPerEval / floorRun.measurement.nsPerEval;
+      ratios.push(`${scenario.title}: ours vs ${floorRun.name}: ${fixed1.format(factor)}× its time`);
+      targets.push(
+        `${factor <= TARGET_VS_FLOOR ? 'PASS' : 'FAIL'}  ${scenario.title}: ours within ${TARGET_VS_FLOOR}× of ` +
+          `${floorRun.name}: ${fixed1.format(factor)}×`,
+      );
+      const mismatches = countMismatches(ours.measurement.servedTrue, floorRun.measurement.servedTrue);
+      ratios.push(
+        `${scenario.title}: ours and ${floorRun.name} serve ${mismatches === 0 ? 'the same value to all' : `different values to ${mismatches} of the`} ` +
+          `${int.format(CONTEXT_COUNT)} contexts`,
+      );
+    }
+    const allocated = ours.measurement.bytesPerEval;
+    targets.push(
+      `${allocated !== null && Math.abs(allocated) < ZERO_BYTES_TOLERANCE ? 'PASS' : 'FAIL'}  ${scenario.title}: ` +
+        `ours allocates ≈ 0 bytes/eval (< ${ZERO_BYTES_TOLERANCE}): ${bytes(allocated)}`,
+    );
+  }
+  const sdk = sdkSection(comparisons);
+  out.push(...sdk.lines);
+  targets.push(...sdk.targets);
+  invalid.push(...sdk.invalid);
+  if (ratios.length > 0) {
+    out.push('Ratios (ns/eval of the other engine ÷ ours; for the floor, ours ÷ floor)', ...ratios, '');
+  }
+  out.push('Targets (reported only; they do not fail the run)', ...targets, '');
+
+  // Validity: every engine must do a ~50 % rollout on (a), and every engine must have run.
+  for (const run of runs.filter((r) => r.scenarioId === 'a')) {
+    const share = run.measurement.shareTrue;
+    if (share < SHARE_A_MIN || share > SHARE_A_MAX) {
+      invalid.push(`${run.name} serves true to ${percent(share)} on (a), outside 45–55 %`);
+    }
+  }
+  for (const failure of failures) {
+    invalid.push(`${failure.engineId} (${failure.scenarioId}) failed: ${failure.error}`);
+  }
+  if (invalid.length > 0) out.push('INVALID COMPARISON', ...invalid.map((reason) => `  ${reason}`));
+  else {
+    out.push(
+      'Valid: on (a) every engine serves true to 45–55 % of contexts; on (b) every engine serves true to all',
+      'rule-matched contexts and to 20–30 % of the rest.',
+    );
+  }
+  return { text: out.join('\n'), invalid };
+}
+
+function countMismatches(x: string, y: string): number {
+  let n = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) n++;
+  return n;
+}
+
+/** The `q` quantile (0–1) of `values`, interpolating between the nearest ranks. */
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const above = Math.min(below + 1, sorted.length - 1);
+  return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
+}
+
+/** `other[r] / base[r]` for every round r: both ran in the same round, so they saw the same machine. */
+function roundRatios(base: readonly number[], other: readonly number[]): number[] {
+  return base.map((ns, r) => other[r]! / ns);
+}
+
+/** A ratio as time over the base, e.g. 1.034 → "+3.4 %". */
+function overPercent(ratio: number): string {
+  const value = (ratio - 1) * 100;
+  return `${value >= 0 ? '+' : '−'}${fixed1.format(Math.abs(value))} %`;
+}
+
+function interquartile(ratios: readonly number[]): string {
+  return `${overPercent(quantile(ratios, 0.25))} … ${overPercent(quantile(ratios, 0.75))}`;
+}
+
+/**
+ * The SDK against the core from the interleaved processes: per process and pooled, the median of the
+ * per-round ratios with their interquartile range (and extremes), and the same for the A/A control — in
+ * CPU time, with the wall-time ratio beside it.
+ */
+function sdkSection(comparisons: readonly SdkComparison[]): {
+  lines: string[];
+  targets: string[];
+  invalid: string[];
+} {
+  const lines: string[] = [];
+  const targets: string[] = [];
+  const invalid: string[] = [];
+  if (comparisons.length === 0) return { lines, targets, invalid };
+  const first = comparisons[0]!;
+  lines.push(
+    `${first.sdkName} against ${first.coreName}, interleaved in one process:`,
+    `in each of ${INTERLEAVED_ROUNDS} rounds the core, the SDK and a second core evaluator (A/A control) each`,
+    "evaluate the same contexts, in rotating order, after a full GC. SDK/core = the SDK's CPU time ÷ the",
+    "core's in the same round: median, interquartile range, min … max over the rounds. A/A = the same for",
+    'the second core evaluator: what the method cannot tell apart. The wall-time ratio is printed too;',
+    'other processes on the machine inflate wall time, not CPU time.',
+    '',
+  );
+  for (const scenario of SCENARIOS) {
+    const ofScenario = comparisons.filter((c) => c.scenarioId === scenario.id);
+    if (ofScenario.length === 0) continue;
+    const row = (
+      label: string,
+      cpu: readonly (readonly number[])[],
+      wall: readonly (readonly number[])[],
+    ) => {
+      const overhead = roundRatios(cpu[CORE]!, cpu[SDK]!);
+      const control = roundRatios(cpu[CORE]!, cpu[CONTROL]!);
+      const overheadWall = roundRatios(wall[CORE]!, wall[SDK]!);
+      return [
+        label,
+        fixed1.format(median(cpu[CORE]!)),
+        fixed1.format(median(cpu[SDK]!)),
+        overPercent(median(overhead)),
+        interquartile(overhead),
+        `${overPercent(Math.min(...overhead))} … ${overPercent(Math.max(...overhead))}`,
+        overPercent(median(control)),
+        interquartile(control),
+        overPercent(median(overheadWall)),
+        interquartile(overheadWall),
+      ];
+    };
+    const pool = (of: (c: SdkComparison) => readonly (readonly number[])[]) =>
+      [CORE, SDK, CONTROL].map((e) => ofScenario.flatMap((c) => of(c)[e]!));
+    const cpu = pool((c) => c.measurement.cpuNsPerEval);
+    const wall = pool((c) => c.measurement.nsPerEval);
+    const rows = ofScenario.map((c) =>
+      row(`process ${c.processIndex}`, c.measurement.cpuNsPerEval, c.measurement.nsPerEval),
+    );
+    if (ofScenario.length > 1) rows.push(row('all rounds', cpu, wall));
+    const perRound = [...new Set(ofScenario.map((c) => int.format(c.measurement.evalsPerRound)))].join(', ');
+    lines.push(
+      `${scenario.title}: ${ofScenario.length} process(es) × ${INTERLEAVED_ROUNDS} rounds of ${perRound} ` +
+        'evaluations per engine',
+      table(
+        [
+          '',
+          'core CPU ns/eval',
+          'SDK CPU ns/eval',
+          'SDK/core',
+          'IQR',
+          'min … max',
+          'A/A',
+          'A/A IQR',
+          'SDK/core wall',
+          'wall IQR',
+        ],
+        rows,
+      ),
+      '',
+    );
+
+    const overhead = median(roundRatios(cpu[CORE]!, cpu[SDK]!));
+    const control = median(roundRatios(cpu[CORE]!, cpu[CONTROL]!));
+    targets.push(
+      `${overhead - 1 <= SDK_MAX_OVERHEAD ? 'PASS' : 'FAIL'}  ${scenario.title}: the SDK API within ` +
+        `${SDK_MAX_OVERHEAD * 100} % of the core: ${overPercent(overhead)} (CPU time, median of ` +
+        `${cpu[CORE]!.length} interleaved rounds; A/A control ${overPercent(control)})`,
+    );
+    const allocations = ofScenario.map((c) => c.sdkBytesPerEval);
+    targets.push(
+      `${allocations.every((b) => b !== null && Math.abs(b) < ZERO_BYTES_TOLERANCE) ? 'PASS' : 'FAIL'}  ` +
+        `${scenario.title}: the SDK API allocates ≈ 0 bytes/eval (< ${ZERO_BYTES_TOLERANCE}): ` +
+        allocations.map(bytes).join(', '),
+    );
+    for (const c of ofScenario) {
+      const [core, sdk, again] = c.measurement.servedTrue;
+      const mismatches = countMismatches(core!, sdk!) + countMismatches(core!, again!);
+      if (mismatches > 0) {
+        invalid.push(
+          `${scenario.title}, process ${c.processIndex}: the SDK or the second core evaluator serves a ` +
+            `different value from the core to ${mismatches} contexts`,
+        );
+      }
+    }
+  }
+  return { lines, targets, invalid };
+}
+
+/** Per-engine tables (speed, shares, (b)'s rule/fallthrough check, heap); adds to `invalid` what fails. */
+function engineTables(runs: readonly EngineRun[], workload: Workload, invalid: string[]): string[] {
+  const lines: string[] = [];
   const find = (engineId: string, scenarioId: ScenarioId) =>
     runs.find((r) => r.engineId === engineId && r.scenarioId === scenarioId);
   const engineIds = [...new Set(runs.map((r) => r.engineId))];
@@ -109,7 +347,7 @@ export function buildReport(
           percent(m.shareTrue),
         ];
       });
-    out.push(
+    lines.push(
       scenario.title,
       table(['engine', 'evals/round', 'ns/eval', 'spread', 'evals/s', 'bytes/eval', 'share true'], rows),
       '',
@@ -117,23 +355,23 @@ export function buildReport(
   }
   const reduced = runs.filter((r) => r.measurement.evalsPerRound < EVALS_PER_ROUND);
   if (reduced.length > 0) {
-    out.push(
+    lines.push(
       `Fewer than ${int.format(EVALS_PER_ROUND)} evaluations per round (slow engines; rounds sized to ~1.2 s each):`,
       `  ${reduced.map((r) => `${r.name} (${r.scenarioId}) ${int.format(r.measurement.evalsPerRound)}`).join('; ')}`,
     );
   }
   if (runs.some((r) => r.measurement.mode === 'async')) {
-    out.push(
+    lines.push(
       '* asynchronous API (LaunchDarkly `variation()` returns a promise): every evaluation is awaited in turn,',
       '  so its figure includes the promise and microtask cost an application pays per call.',
       '',
     );
   }
 
-  out.push(
+  lines.push(
     'Share served true over the 10,000 contexts (engines hash differently, so shares differ slightly)',
   );
-  out.push(
+  lines.push(
     table(
       ['engine', ...SCENARIOS.map((s) => `(${s.id})`)],
       engineIds.map((id) => [
@@ -166,7 +404,7 @@ export function buildReport(
       });
       return { run: r, matchedTrue, fallthroughShare: fallthroughTrue / (CONTEXT_COUNT - matchedCount) };
     });
-  out.push(
+  lines.push(
     `(b) rules vs fallthrough: ${int.format(matchedCount)} contexts match a rule, ` +
       `${int.format(CONTEXT_COUNT - matchedCount)} reach the 25 % fallthrough`,
     table(
@@ -192,11 +430,11 @@ export function buildReport(
     }
   }
 
-  out.push(
+  lines.push(
     'Heap, median over the timed rounds (heap Δ: used heap after the round minus before, no GC forced;',
   );
-  out.push('retained: the same after a forced full GC). Allocation blocks: GC-free / total × evaluations.');
-  out.push(
+  lines.push('retained: the same after a forced full GC). Allocation blocks: GC-free / total × evaluations.');
+  lines.push(
     table(
       ['engine', 'scenario', 'GCs/round', 'heap Δ/round', 'retained/round', 'alloc blocks'],
       runs.map((r) => {
@@ -214,82 +452,5 @@ export function buildReport(
     ),
     '',
   );
-
-  // Ratios and targets.
-  const targets: string[] = [];
-  const ratios: string[] = [];
-  for (const scenario of SCENARIOS) {
-    const ours = runs.find((r) => r.role === 'ours' && r.scenarioId === scenario.id);
-    if (!ours) continue;
-    const peers = runs.filter((r) => r.role === 'peer' && r.scenarioId === scenario.id);
-    for (const peer of peers) {
-      const factor = peer.measurement.nsPerEval / ours.measurement.nsPerEval;
-      ratios.push(
-        `${scenario.title}: ours vs ${peer.name}: ${fixed1.format(factor)}× ${factor >= 1 ? 'faster' : 'SLOWER'}`,
-      );
-    }
-    const fastest = [...peers].sort((x, y) => x.measurement.nsPerEval - y.measurement.nsPerEval)[0];
-    if (fastest) {
-      const factor = fastest.measurement.nsPerEval / ours.measurement.nsPerEval;
-      const goal = TARGET_VS_PEER[scenario.id];
-      targets.push(
-        `${factor >= goal ? 'PASS' : 'FAIL'}  ${scenario.title}: ours ≥ ${goal}× faster than the fastest peer ` +
-          `(${fastest.name}): ${fixed1.format(factor)}×`,
-      );
-    }
-    const viaSdk = runs.find((r) => r.role === 'ours-sdk' && r.scenarioId === scenario.id);
-    if (viaSdk) {
-      const overhead = viaSdk.measurement.nsPerEval / ours.measurement.nsPerEval - 1;
-      ratios.push(`${scenario.title}: through the SDK API: ${fixed1.format(overhead * 100)} % over the core`);
-      targets.push(
-        `${overhead <= 0.1 ? 'PASS' : 'FAIL'}  ${scenario.title}: the SDK API within 10 % of the core: ` +
-          `${fixed1.format(overhead * 100)} %`,
-      );
-    }
-    for (const floorRun of runs.filter((r) => r.role === 'floor' && r.scenarioId === scenario.id)) {
-      const factor = ours.measurement.nsPerEval / floorRun.measurement.nsPerEval;
-      ratios.push(`${scenario.title}: ours vs ${floorRun.name}: ${fixed1.format(factor)}× its time`);
-      targets.push(
-        `${factor <= TARGET_VS_FLOOR ? 'PASS' : 'FAIL'}  ${scenario.title}: ours within ${TARGET_VS_FLOOR}× of ` +
-          `${floorRun.name}: ${fixed1.format(factor)}×`,
-      );
-      const mismatches = countMismatches(ours.measurement.servedTrue, floorRun.measurement.servedTrue);
-      ratios.push(
-        `${scenario.title}: ours and ${floorRun.name} serve ${mismatches === 0 ? 'the same value to all' : `different values to ${mismatches} of the`} ` +
-          `${int.format(CONTEXT_COUNT)} contexts`,
-      );
-    }
-    const allocated = ours.measurement.bytesPerEval;
-    targets.push(
-      `${allocated !== null && Math.abs(allocated) < ZERO_BYTES_TOLERANCE ? 'PASS' : 'FAIL'}  ${scenario.title}: ` +
-        `ours allocates ≈ 0 bytes/eval (< ${ZERO_BYTES_TOLERANCE}): ${bytes(allocated)}`,
-    );
-  }
-  out.push('Ratios (ns/eval of the other engine ÷ ours; for the floor, ours ÷ floor)', ...ratios, '');
-  out.push('Targets (reported only; they do not fail the run)', ...targets, '');
-
-  // Validity: every engine must do a ~50 % rollout on (a), and every engine must have run.
-  for (const run of runs.filter((r) => r.scenarioId === 'a')) {
-    const share = run.measurement.shareTrue;
-    if (share < SHARE_A_MIN || share > SHARE_A_MAX) {
-      invalid.push(`${run.name} serves true to ${percent(share)} on (a), outside 45–55 %`);
-    }
-  }
-  for (const failure of failures) {
-    invalid.push(`${failure.engineId} (${failure.scenarioId}) failed: ${failure.error}`);
-  }
-  if (invalid.length > 0) out.push('INVALID COMPARISON', ...invalid.map((reason) => `  ${reason}`));
-  else {
-    out.push(
-      'Valid: on (a) every engine serves true to 45–55 % of contexts; on (b) every engine serves true to all',
-      'rule-matched contexts and to 20–30 % of the rest.',
-    );
-  }
-  return { text: out.join('\n'), invalid };
-}
-
-function countMismatches(x: string, y: string): number {
-  let n = 0;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) n++;
-  return n;
+  return lines;
 }

@@ -20,6 +20,10 @@ export const unveilSdk: Engine = {
       cache: false,
       bootstrap: unveilSnapshot(scenario, workload),
     });
+    // Offline with a bootstrap it is ready at once, unless the snapshot needs an operator family that
+    // loads on demand; either way, measure it ready.
+    const state = await client.ready();
+    if (state !== 'ready') throw new Error(`the SDK client is ${state}, not ready`);
     const contexts = unveilContexts(workload);
     const flagKey = scenario.flagKey;
     return syncEngine(

@@ -78,15 +78,26 @@ export function unveilSnapshot(scenario: Scenario, workload: Workload): Snapshot
   };
 }
 
-/** The workload's contexts as Unveil contexts, built once so the measured call is the evaluation alone. */
-export function unveilContexts(workload: Workload): EvaluationContext[] {
-  return workload.contexts.map((c) => ({
-    key: c.key,
-    country: c.country,
-    plan: c.plan,
-    email: c.email,
-    age: c.age,
-  }));
+const contextsByWorkload = new WeakMap<Workload, readonly EvaluationContext[]>();
+
+/**
+ * The workload's contexts as Unveil contexts, built once so the measured call is the evaluation alone —
+ * and once per workload: engines measured in the same process (the core and the SDK) read the very same
+ * objects.
+ */
+export function unveilContexts(workload: Workload): readonly EvaluationContext[] {
+  let contexts = contextsByWorkload.get(workload);
+  if (contexts === undefined) {
+    contexts = workload.contexts.map((c) => ({
+      key: c.key,
+      country: c.country,
+      plan: c.plan,
+      email: c.email,
+      age: c.age,
+    }));
+    contextsByWorkload.set(workload, contexts);
+  }
+  return contexts;
 }
 
 export const unveil: Engine = {
