@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       bodyLimit: 1024 * 1024,
       adminRateLimit: 1_200,
       shutdownTimeoutMs: 10_000,
+      databaseTimeoutMs: 5_000,
       scheduler: { intervalMs: 250, catchUpToleranceMs: 60_000 },
       demo: false,
     });
