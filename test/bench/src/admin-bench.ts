@@ -9,7 +9,8 @@
  * three. Afterwards it checks that every answered write left exactly one version and one snapshot bump.
  * Prints figures and PASS/FAIL; never fails the process on a missed target.
  */
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
+import { accountCpu, type CpuPerWrite } from './admin/cpu-per-write.js';
 import { createScratchDatabase } from './admin/scratch-database.js';
 import { runWriteLoad, type WriteLoadResult, type WriteTarget } from './admin/write-load.js';
 import { startUnveil } from './delivery/processes.js';
@@ -47,7 +48,7 @@ try {
   const configVersion = async ({ environment, flag }: WriteTarget) =>
     Number((await api('GET', `/environments/${environment}/flags/${flag}`)).version);
 
-  const runs: { label: string; result: WriteLoadResult; intact: boolean }[] = [];
+  const runs: { label: string; result: WriteLoadResult; intact: boolean; cpu: CpuPerWrite }[] = [];
   for (const spread of [environments.slice(0, 1), environments]) {
     const targets: WriteTarget[] = flags.map((flag, i) => ({
       environment: spread[i % spread.length]!,
@@ -57,7 +58,9 @@ try {
     await runWriteLoad(url, adminKey, targets, CONCURRENCY, 2);
     const warmVersions = await Promise.all(spread.map(snapshotVersion));
     const warmFlagVersions = await Promise.all(targets.map(configVersion));
+    const account = accountCpu(server.child.pid, database.url);
     const result = await runWriteLoad(url, adminKey, targets, CONCURRENCY, SECONDS);
+    const cpu = account.stop(result.succeeded);
     const after = await Promise.all(spread.map(snapshotVersion));
     const flagVersions = await Promise.all(targets.map(configVersion));
     const bumps = after.reduce((sum, v, i) => sum + v - warmVersions[i]!, 0);
@@ -66,6 +69,7 @@ try {
       label: spread.length === 1 ? 'one environment' : `${spread.length} environments`,
       result,
       intact: bumps === result.succeeded && newVersions === result.succeeded,
+      cpu,
     });
   }
 
@@ -86,6 +90,17 @@ try {
     console.log(
       `${label.padEnd(18)} ${(result.succeeded / result.seconds).toFixed(0).padStart(10)} ${q(0.5).toFixed(1).padStart(8)} ` +
         `${q(0.99).toFixed(1).padStart(8)} ${String(result.failed).padStart(8)}   ${intact ? 'yes' : 'NO'}`,
+    );
+  }
+  console.log(
+    '\nCPU per answered write, µs (server process | Postgres backends of this database | load generator)' +
+      ` and the ceiling it sets on ${cpus().length} cores`,
+  );
+  for (const { label, cpu } of runs) {
+    const us = (value: number) => value.toFixed(0).padStart(7);
+    console.log(
+      `${label.padEnd(18)} ${us(cpu.serverUs)} | ${us(cpu.postgresUs)} | ${us(cpu.loadGeneratorUs)}` +
+        `   → at most ${cpu.ceilingPerSecond.toFixed(0)} writes/s`,
     );
   }
   const best = Math.max(...runs.map(({ result }) => result.succeeded / result.seconds));
