@@ -116,7 +116,9 @@ export class DeliveryService {
     const snapshot = await this.snapshots.getSnapshot(environment);
     const started = performance.now();
     if (!feed.advance(snapshot)) return;
-    this.observer?.fannedOut(environment, feed.subscriberCount, (performance.now() - started) / 1000);
+    // Before any ack can be read: the first acks come in the next turn of the event loop at the earliest.
     this.proof.sent(environment, snapshot.version, this.clock.now().getTime(), feed.subscriberCount);
+    await feed.delivered();
+    this.observer?.fannedOut(environment, feed.subscriberCount, (performance.now() - started) / 1000);
   }
 }
