@@ -24,7 +24,10 @@ describe('database transactions', () => {
   });
 
   it('reads a snapshot in one repeatable-read, read-only transaction when asked', async () => {
-    expect(await database.db.transaction(settings, { readOnlySnapshot: true })).toEqual({ isolation: 'repeatable read', readOnly: 'on' });
+    expect(await database.db.transaction(settings, { readOnlySnapshot: true })).toEqual({
+      isolation: 'repeatable read',
+      readOnly: 'on',
+    });
   });
 
   it('writes in read committed otherwise', async () => {
