@@ -55,7 +55,7 @@ export interface AppConfig {
   bodyLimit: number;
   /** Admin-API requests per minute from one address (default 1,200); more get 429. */
   adminRateLimit?: number;
-  /** How long a request waits on one database transaction before answering 503 (default 5,000 ms). */
+  /** How long an admin request waits on the database, all its transactions together, before a 503 (default 5 s). */
   databaseTimeoutMs?: number;
   /** SDK delivery tuning; every field has a default (DEFAULT_DELIVERY). */
   delivery?: Partial<DeliveryConfig>;

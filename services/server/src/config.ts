@@ -42,7 +42,7 @@ export interface ServerConfig {
   /** Admin-API requests per minute from one address; more get 429 (this also caps key guessing). */
   adminRateLimit: number;
   shutdownTimeoutMs: number;
-  /** How long a request waits on one database transaction before answering 503 (Postgres only). */
+  /** How long an admin request waits on Postgres, all its transactions together, before answering 503. */
   databaseTimeoutMs: number;
   /** How often the release scheduler looks for due steps, and when a late step counts as missed. */
   scheduler: { intervalMs: number; catchUpToleranceMs: number };
