@@ -1,3 +1,5 @@
+import { KeepAliveClient } from './keep-alive-client.js';
+
 /** What one sustained-write run measured. */
 export interface WriteLoadResult {
   environments: number;
@@ -34,6 +36,11 @@ export async function runWriteLoad(
   const latenciesMs: number[] = [];
   const failures = new Map<number, number>();
   let succeeded = 0;
+  const client = new KeepAliveClient(
+    url,
+    { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+    concurrency,
+  );
   const writer = async (index: number) => {
     const mine = targets.filter((_, i) => i % concurrency === index);
     let turn = 0;
@@ -45,10 +52,9 @@ export async function runWriteLoad(
       const weight = ((lastWeight.get(key) ?? 0) + 1) % 100_001;
       lastWeight.set(key, weight);
       const started = performance.now();
-      const response = await fetch(`${url}/api/v1/environments/${target.environment}/flags/${target.flag}`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
+      const status = await client.put(
+        `/api/v1/environments/${target.environment}/flags/${target.flag}`,
+        JSON.stringify({
           enabled: true,
           offVariant: 'off',
           fallthrough: {
@@ -61,19 +67,22 @@ export async function runWriteLoad(
           },
           reason: 'admin write benchmark',
         }),
-      });
-      await response.arrayBuffer();
+      );
       latenciesMs.push(performance.now() - started);
       // 200 only: a 202 is a change request waiting for approval, not an update.
-      if (response.status === 200) {
+      if (status === 200) {
         succeeded++;
       } else {
-        failures.set(response.status, (failures.get(response.status) ?? 0) + 1);
+        failures.set(status, (failures.get(status) ?? 0) + 1);
       }
     }
   };
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, (_, index) => writer(index)));
+  try {
+    await Promise.all(Array.from({ length: concurrency }, (_, index) => writer(index)));
+  } finally {
+    client.close();
+  }
   const environments = new Set(targets.map((target) => target.environment)).size;
   const failed = [...failures.values()].reduce((a, b) => a + b, 0);
   return {
