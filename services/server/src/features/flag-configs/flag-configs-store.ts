@@ -46,7 +46,6 @@ export function listConfigsOfFlag(tx: Executor, flagKey: string): Promise<FlagCo
     .orderBy(asc(flagConfigs.environmentKey));
 }
 
-/** Writes the next version and its history entry. */
 /**
  * Writes the next version of a configuration and its history row. The caller holds the row lock and
  * computed `next` from the locked row, so both statements go out together (one round trip on Postgres).

@@ -136,13 +136,6 @@ export class ReleaseScheduler {
     this.#timer.unref();
   }
 
-  /**
-   * One transaction per batch: the environment's lock (skipped, with nothing done, when another instance
-   * holds it: that one carries on), up to `batchSize` of its due steps, one version bump. The steps first run together — their statements pipelined on the transaction's connection, a
-   * few round trips for the whole batch instead of several per step. If one of them cannot apply, the
-   * batch is rolled back and run again one step at a time, each in a savepoint, so that only that step's
-   * release pauses. Returns what happened to each step (empty when nothing was due).
-   */
   /** Batches until nothing is due in the environment; 'busy' if `try` found it locked by someone else. */
   private async drain(environmentKey: string, lock: LockMode, report: TickReport): Promise<'done' | 'busy'> {
     for (;;) {
@@ -153,6 +146,14 @@ export class ReleaseScheduler {
     }
   }
 
+  /**
+   * One transaction per batch: the environment's lock (skipped, with nothing done, when another instance
+   * holds it: that one carries on), up to `batchSize` of its due steps, one version bump. The steps first
+   * run together — their statements pipelined on the transaction's connection, a few round trips for the
+   * whole batch instead of several per step. If one of them cannot apply, the batch is rolled back and run
+   * again one step at a time, each in a savepoint, so that only that step's release pauses. Returns what
+   * happened to each step (empty when nothing was due).
+   */
   private async runBatch(environmentKey: string, lock: LockMode): Promise<StepResult[] | 'busy'> {
     try {
       return await this.db.transaction((tx) => this.runSteps(tx, environmentKey, lock, 'together'));
