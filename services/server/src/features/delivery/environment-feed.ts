@@ -22,9 +22,11 @@ export interface PublishedView {
  * the loop for tens of milliseconds, and a write transaction waiting on that loop for its next statement
  * held the environment's lock as long: at 50 writes a second and 1,000 SDKs on one instance, admin writes
  * queued behind each other (PUT p50 152 ms). In slices, database answers and requests get their turn
- * between them; a socket write costs ~20 µs here, so a slice is about a third of a millisecond.
+ * between them. With 1,000 SDKs on three instances at 50 writes/s, delivery p99 was 153 ms with slices of
+ * 64 sockets, 130 with 16, 113 with 4 and 121 with 1 (`SCALE_CLIENTS=1000 SCALE_SECONDS=30 pnpm
+ * bench:scale`, one run each): a slice of 4 costs ~0.1 ms of loop time.
  */
-const SOCKETS_PER_SLICE = 16;
+const SOCKETS_PER_SLICE = 4;
 
 /** One frame still to be written to the subscribers that were there when it was published. */
 interface Delivery {
