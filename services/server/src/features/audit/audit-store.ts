@@ -66,15 +66,19 @@ async function insertChained(
   row: ChainedContent & { resourceType: AuditResourceType },
 ): Promise<void> {
   const content = canonicalContent(row);
-  const latest = latestHashSql(row.environmentKey);
+  const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
   // Sent together: the lock is taken before the insert reads the latest hash (same connection, in order).
+  // Hand-written (every admin write runs it; see db/table-rows.ts), reading the chain's latest hash once.
   await Promise.all([
     lockChain(tx, row.environmentKey),
-    tx.insert(auditLog).values({
-      ...row,
-      prevHash: latest,
-      hash: sql`encode(sha256(convert_to(${latest} || chr(10) || ${content}, 'UTF8')), 'hex')`,
-    }),
+    tx.execute(sql`with previous as (select ${latestHashSql(row.environmentKey)} as hash)
+      insert into ${auditLog} (at, actor, action, resource_type, resource_key, environment_key, before, after,
+        reason, emergency, prev_hash, hash)
+      select ${row.at.toISOString()}::timestamptz, ${row.actor}::text, ${row.action}::text,
+        ${row.resourceType}::text, ${row.resourceKey}::text, ${row.environmentKey}::text,
+        ${json(row.before)}::jsonb, ${json(row.after)}::jsonb, ${row.reason}::text, ${row.emergency}::boolean,
+        previous.hash, encode(sha256(convert_to(previous.hash || chr(10) || ${content}::text, 'UTF8')), 'hex')
+      from previous`),
   ]);
 }
 

@@ -3,6 +3,7 @@ import { found } from '../../concurrency.js';
 import { noteEnvironmentVersions } from '../../db/committed-changes.js';
 import type { Executor } from '../../db/database.js';
 import { environments } from '../../db/schema.js';
+import { executeRows, selectRows } from '../../db/table-rows.js';
 
 export type EnvironmentRecord = typeof environments.$inferSelect;
 export type NewEnvironment = Pick<EnvironmentRecord, 'key' | 'name' | 'protected' | 'createdAt'>;
@@ -41,9 +42,12 @@ export async function requireEnvironment(tx: Executor, key: string): Promise<Env
  * Locks are taken in key order, so writers that lock several environments cannot deadlock.
  */
 export function lockEnvironments(tx: Executor, keys?: readonly string[]): Promise<EnvironmentRecord[]> {
-  const query = tx.select().from(environments);
-  const filtered = keys === undefined ? query : query.where(inArray(environments.key, [...keys]));
-  return filtered.orderBy(asc(environments.key)).for('update');
+  const only = keys === undefined ? sql`` : sql` where ${inArray(environments.key, [...keys])}`;
+  return selectRows(
+    tx,
+    environments,
+    sql`select * from ${environments}${only} order by ${environments.key} for update`,
+  );
 }
 
 export async function updateEnvironment(
@@ -75,11 +79,14 @@ export async function tryLockEnvironment(tx: Executor, key: string): Promise<Env
 /** Call once per transaction that changes what these environments' SDKs see, after locking them. */
 export async function bumpSnapshotVersions(tx: Executor, keys: readonly string[]): Promise<void> {
   if (keys.length === 0) return;
-  const bumped = await tx
-    .update(environments)
-    .set({ snapshotVersion: sql`${environments.snapshotVersion} + 1` })
-    .where(inArray(environments.key, [...keys]))
-    .returning({ environment: environments.key, version: environments.snapshotVersion });
+  const bumped = await executeRows(
+    tx,
+    sql`update ${environments} set snapshot_version = snapshot_version + 1
+      where ${inArray(environments.key, [...keys])} returning key as environment, snapshot_version as version`,
+  );
   // Announced to the delivery layer once the transaction commits.
-  noteEnvironmentVersions(tx, bumped);
+  noteEnvironmentVersions(
+    tx,
+    bumped.map((row) => ({ environment: row.environment as string, version: row.version as number })),
+  );
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database.js';
 import { flagConfigs, flagConfigVersions, flags } from '../../db/schema.js';
+import { selectRows } from '../../db/table-rows.js';
 import type { StoredFlagConfig } from './flag-config.js';
 
 export type FlagConfigRecord = typeof flagConfigs.$inferSelect;
@@ -30,11 +31,11 @@ export async function findConfig(
   environmentKey: string,
   lock?: 'update',
 ): Promise<FlagConfigRecord | undefined> {
-  const query = tx
-    .select()
-    .from(flagConfigs)
-    .where(and(eq(flagConfigs.flagKey, flagKey), eq(flagConfigs.environmentKey, environmentKey)));
-  const [row] = await (lock === undefined ? query : query.for(lock));
+  const [row] = await selectRows(
+    tx,
+    flagConfigs,
+    sql`select * from ${flagConfigs} where ${flagConfigs.flagKey} = ${flagKey} and ${flagConfigs.environmentKey} = ${environmentKey}${lock === undefined ? sql`` : sql` for update`}`,
+  );
   return row;
 }
 
@@ -52,12 +53,18 @@ export function listConfigsOfFlag(tx: Executor, flagKey: string): Promise<FlagCo
  */
 export async function updateConfig(tx: Executor, next: FlagConfigRecord, actor: string): Promise<void> {
   const { flagKey, environmentKey, config, version, updatedAt } = next;
+  const json = JSON.stringify(config);
+  const at = updatedAt.toISOString();
+  // Hand-written: every admin write runs these (see table-rows.ts for what drizzle's builder costs).
   await Promise.all([
-    tx
-      .update(flagConfigs)
-      .set({ config, updatedAt, version })
-      .where(and(eq(flagConfigs.flagKey, flagKey), eq(flagConfigs.environmentKey, environmentKey))),
-    tx.insert(flagConfigVersions).values({ flagKey, environmentKey, version, config, at: updatedAt, actor }),
+    tx.execute(
+      sql`update ${flagConfigs} set config = ${json}::jsonb, updated_at = ${at}::timestamptz, version = ${version}
+        where flag_key = ${flagKey} and environment_key = ${environmentKey}`,
+    ),
+    tx.execute(
+      sql`insert into ${flagConfigVersions} (flag_key, environment_key, version, config, at, actor)
+        values (${flagKey}, ${environmentKey}, ${version}, ${json}::jsonb, ${at}::timestamptz, ${actor})`,
+    ),
   ]);
 }
 

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, ilike, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database.js';
 import { flagConfigs, flags, flagVersions } from '../../db/schema.js';
+import { selectRows } from '../../db/table-rows.js';
 import type { FlagDefinition, FlagRecord } from './flag.js';
 
 export interface FlagListQuery {
@@ -39,9 +40,12 @@ export async function findFlag(
   key: string,
   lock?: 'update' | 'share',
 ): Promise<FlagRecord | undefined> {
-  const query = tx.select().from(flags).where(eq(flags.key, key));
-  const [row] = await (lock === undefined ? query : query.for(lock));
-  return row;
+  const [row] = await selectRows(
+    tx,
+    flags,
+    sql`select * from ${flags} where ${flags.key} = ${key}${lock === undefined ? sql`` : sql` for ${sql.raw(lock)}`}`,
+  );
+  return row as FlagRecord | undefined;
 }
 
 export function listFlags(tx: Executor, query: FlagListQuery): Promise<FlagRecord[]> {

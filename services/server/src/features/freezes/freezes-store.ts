@@ -1,6 +1,7 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/database.js';
 import { freezes } from '../../db/schema.js';
+import { selectRows } from '../../db/table-rows.js';
 
 export type FreezeRecord = typeof freezes.$inferSelect;
 
@@ -11,11 +12,11 @@ export async function insertFreeze(tx: Executor, freeze: FreezeRecord): Promise<
 }
 
 export function listFreezes(tx: Executor, environmentKey: string): Promise<FreezeRecord[]> {
-  return tx
-    .select()
-    .from(freezes)
-    .where(eq(freezes.environmentKey, environmentKey))
-    .orderBy(asc(freezes.key));
+  return selectRows(
+    tx,
+    freezes,
+    sql`select * from ${freezes} where ${freezes.environmentKey} = ${environmentKey} order by ${freezes.key}`,
+  );
 }
 
 export async function findFreeze(
