@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.js';
 import { found } from '../../concurrency.js';
 import type { Database, Executor } from '../../db/database.js';
+import { GroupCommit } from '../../db/group-commit.js';
 import type { WriteContext } from '../../write-context.js';
 import { passChangeGate } from '../change-requests/change-gate.js';
 import type { ChangeRequestRecord } from '../change-requests/change-requests-store.js';
@@ -38,10 +39,15 @@ export type ConfigWriteOutcome =
 type NextConfig = (current: FlagConfigRecord, tx: Executor) => StoredFlagConfig | Promise<StoredFlagConfig>;
 
 export class FlagConfigsService {
+  /** Writes of one environment take its lock: they commit in groups (see group-commit.ts). */
+  readonly #writes: GroupCommit;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.#writes = new GroupCommit(db);
+  }
 
   get(environmentKey: string, flagKey: string): Promise<FlagConfigRecord> {
     return this.db.transaction((tx) => requireConfig(tx, environmentKey, flagKey));
@@ -134,7 +140,9 @@ export class FlagConfigsService {
     action: string,
     next: NextConfig,
   ): Promise<ConfigWriteOutcome> {
-    return this.db.transaction((tx) => this.writeIn(tx, environmentKey, flagKey, context, action, next));
+    return this.#writes.run(environmentKey, flagKey, (tx) =>
+      this.writeIn(tx, environmentKey, flagKey, context, action, next),
+    );
   }
 
   /**
