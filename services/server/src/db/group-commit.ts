@@ -63,7 +63,7 @@ export class GroupCommit {
   async #together(batch: Pending[]): Promise<void> {
     let values: unknown[];
     try {
-      // The batch runs under its first writer's deadline; the others wait no longer than theirs would.
+      // Under its first writer's deadline, the earliest of the batch's: nobody waits past their own.
       values = await batch[0]!.inContext(() =>
         this.db.transaction(async (tx) => {
           const settled = await Promise.allSettled(batch.map((pending) => pending.work(tx)));
