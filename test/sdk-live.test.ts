@@ -7,12 +7,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { type ClientOptions } from 'ws';
 import { createService, type FlagAnswer } from '../sdk-examples/node-service/src/service.js';
 import { type Seeded, seed } from './support/admin-api.js';
+import { BANNER, BANNER_FLAG } from './support/example-flags.js';
 import { closeAll, startClient, type UnveilClient, type WebSocketConstructor } from './support/sdk.js';
 import { startServer, type UnveilServer } from './support/unveil-server.js';
 
 const CHECKOUT = 'new-checkout';
 const SEARCH = 'search-v2';
-const BANNER = 'banner-color';
 
 let server: UnveilServer;
 let seeded: Seeded;
@@ -22,14 +22,7 @@ beforeAll(async () => {
   seeded = await seed(server.admin, {
     [CHECKOUT]: {},
     [SEARCH]: {},
-    [BANNER]: {
-      type: 'string',
-      clientSide: true,
-      variants: [
-        { key: 'blue', value: '#1d4ed8' },
-        { key: 'green', value: '#15803d' },
-      ],
-    },
+    [BANNER]: BANNER_FLAG,
   });
   await server.admin.serve(seeded.environment, BANNER, 'blue');
 }, 90_000);
